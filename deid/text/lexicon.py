@@ -1,0 +1,91 @@
+"""Word lists the recognizers consult: personal names, common words, and the clinical allow-list.
+
+Names come from Faker's person providers (first and last names of its Latin-script locales), so the
+lexicon follows a maintained library rather than a list of our own. Word frequency comes from
+``wordfreq`` (bundled data, no download). The clinical allow-list (eponyms, devices, drug brands) is ours,
+in ``data/clinical_allow.txt``; sites extend it through the policy's ``text.allow_list``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+import unicodedata
+from importlib import resources
+
+import faker.providers.person as person_providers
+from wordfreq import zipf_frequency
+
+#: Locales whose names appear in US clinical notes; Latin script only so tokens compare directly.
+NAME_LOCALES = (
+    "en", "en_US", "en_GB", "en_IE", "en_IN", "es", "es_ES", "es_MX", "de_DE", "fr_FR", "it_IT", "pl_PL",
+    "pt_BR", "pt_PT", "nl_NL", "ga_IE", "cs_CZ", "hu_HU", "ro_RO", "sv_SE", "tr_TR", "vi_VN", "tl_PH",
+    "fil_PH", "sk_SK", "hr_HR", "da_DK", "no_NO", "fi_FI", "ng_NG", "yo_NG", "id_ID",
+)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents, the form every lexicon is keyed by."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _names(attribute_prefixes: tuple[str, ...]) -> frozenset[str]:
+    found: set[str] = set()
+    available = {m.name for m in pkgutil.iter_modules(person_providers.__path__)}
+    for locale in NAME_LOCALES:
+        if locale not in available:
+            continue
+        provider = importlib.import_module(f"{person_providers.__name__}.{locale}").Provider
+        for attr in dir(provider):
+            if not attr.startswith(attribute_prefixes):
+                continue
+            values = getattr(provider, attr)
+            if isinstance(values, dict):
+                values = list(values)
+            if not isinstance(values, (list, tuple)):
+                continue
+            for value in values:
+                if isinstance(value, str) and value.isascii() is False and not value.isalpha():
+                    continue
+                for part in str(value).replace("-", " ").split():
+                    token = fold(part)
+                    if len(token) >= 2 and token.isalpha():
+                        found.add(token)
+    return frozenset(found)
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    """Folded first names (given names) from Faker's locales."""
+    return _names(("first_names",))
+
+
+@functools.cache
+def last_names() -> frozenset[str]:
+    """Folded last names (surnames) from Faker's locales."""
+    return _names(("last_names",))
+
+
+@functools.cache
+def clinical_allow() -> frozenset[str]:
+    """Folded clinical words that are never names or places on their own (eponyms, devices, brands)."""
+    text = resources.files("deid.text").joinpath("data/clinical_allow.txt").read_text(encoding="utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            words.update(fold(w) for w in line.split())
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=200_000)
+def english_zipf(word: str) -> float:
+    """Zipf frequency of ``word`` in English (0 = unseen, 7 = 'the')."""
+    return zipf_frequency(word, "en")
+
+
+def is_common_word(word: str, threshold: float = 3.6) -> bool:
+    """True for an everyday English word that is risky to treat as a name without context."""
+    folded = fold(word)
+    return folded in clinical_allow() or english_zipf(folded) >= threshold

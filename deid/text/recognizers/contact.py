@@ -1,0 +1,107 @@
+"""Telephone and fax numbers, e-mail addresses, URLs and IP addresses (HIPAA (D), (E), (F), (N), (O))."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import phonenumbers
+
+from deid.categories import Category
+from deid.text.recognizers.base import PatternRecognizer, Rule, rule
+from deid.text.registry import register
+
+_PHONE_REGIONS = ("US", "GB", "DE", "FR", "CH", "IT", "ES", "NL", "BE", "AT", "SE", "NO", "DK", "FI", "IE",
+                  "PL", "CZ", "HU", "PT", "BR", "AU", "NZ", "CA", "IN", "IL")
+_FAX_BEFORE = re.compile(r"\bfax\b[^\n\d]{0,12}$", re.I)
+
+
+@register("deid.phone.v1")
+class PhoneRecognizer(PatternRecognizer):
+    """North American numbers in every common layout, pagers and extensions, and international numbers
+    (checked with Google's libphonenumber). A number after 'fax' is labelled FAX."""
+
+    RULES = (
+        rule("nanp", Category.PHONE,
+             r"(?<![\d\-.])(?P<phi>(?:\+?1[\s.\-]?)?(?:\(\s*\d{3}\s*\)|\d{3})[\s.\-]{0,2}\d{3}[\s.\-]{1,2}\d{4}"
+             r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?)(?![\d\-])", 0.9),
+        rule("split-nanp", Category.PHONE, r"(?<![\d\-])(?P<phi>\d{3}-\s\d{3}-\s?\d{4})(?!\d)", 0.85),
+        rule("seven", Category.PHONE, r"(?<![\d\-./])(?P<phi>\d{3}-\d{4})(?![\d\-/])", 0.6),
+        rule("pager", Category.PHONE,
+             r"\b(?:pager|beeper|pgr|page|beep|cell|tel|phone|ph|call|contact|home|work|office)\s*"
+             r"(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<phi>\d{4,7})\b", 0.75),
+        rule("extension", Category.PHONE, r"(?<=\d)\s*(?P<phi>(?:x|ext\.?)\s?\d{1,5})\b", 0.7),
+        rule("intl", Category.PHONE,
+             r"(?<![\w+])(?P<phi>(?:\+\d{1,3}[\s.\-]?)?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{2,5}(?:[\s.\-]\d{2,5}){1,4}"
+             r"(?:\s?x\d{1,5})?)(?![\w\-/])", 0.6),
+    )
+
+    def validate(self, rule: Rule, match: re.Match[str], text: str) -> bool:
+        if rule.name != "intl":
+            return True
+        candidate = match.group("phi")
+        digits = re.sub(r"\D", "", candidate.split("x")[0])
+        if not 8 <= len(digits) <= 15:
+            return False
+        if re.fullmatch(r"(?:19|20)\d\d[-./]\d\d?[-./]\d\d?", candidate):
+            return False  # an ISO date
+        has_plus = candidate.startswith("+")
+        for region in ("ZZ",) if has_plus else _PHONE_REGIONS:
+            try:
+                number = phonenumbers.parse(candidate, None if has_plus else region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                return True
+        return False
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
+        """Phone findings; those introduced by 'fax' become FAX."""
+        results = super().analyze(text, entities, nlp_artifacts)
+        for result in results:
+            if _FAX_BEFORE.search(text[max(0, result.start - 16):result.start]):
+                result.entity_type = Category.FAX.value
+        return results
+
+
+@register("deid.email.v1")
+class EmailRecognizer(PatternRecognizer):
+    """E-mail addresses (RFC 5322 in its common form)."""
+
+    RULES = (
+        rule("email", Category.EMAIL,
+             r"(?<![\w.+-])(?P<phi>[\w.+%-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b",
+             0.95),
+    )
+
+
+@register("deid.url.v1")
+class UrlRecognizer(PatternRecognizer):
+    """Web addresses with a scheme, 'www.', or a common top-level domain."""
+
+    RULES = (
+        rule("scheme", Category.URL, r"(?P<phi>\b(?:https?|ftp)://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?])", 0.95),
+        rule("www", Category.URL, r"(?P<phi>\bwww\.[^\s<>\"')\]]+[^\s<>\"')\].,;:!?])", 0.9),
+        rule("domain", Category.URL,
+             r"(?<![@\w.])(?P<phi>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\."
+             r"(?:com|org|net|edu|gov|mil|io|us|uk|de|fr|info|biz|health|care|co|ca|au|hu|cz|pl|it|es|nl|se|ch)"
+             r"(?:/[^\s<>\"')\]]*[^\s<>\"')\].,;:!?])?)\b", 0.7),
+    )
+
+
+@register("deid.ip.v1")
+class IpRecognizer(PatternRecognizer):
+    """IPv4 and IPv6 addresses, validated by the standard library."""
+
+    RULES = (
+        rule("ipv4", Category.IP_ADDRESS, r"(?<![\d.])(?P<phi>(?:\d{1,3}\.){3}\d{1,3})(?![\d.]|\.\d)", 0.9),
+        rule("ipv6", Category.IP_ADDRESS,
+             r"(?<![\w:])(?P<phi>(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?::[0-9a-f]{1,4})*)(?![\w:])", 0.85),
+    )
+
+    def validate(self, rule: Rule, match: re.Match[str], text: str) -> bool:
+        try:
+            ipaddress.ip_address(match.group("phi"))
+        except ValueError:
+            return False
+        return True

@@ -1,0 +1,214 @@
+"""Person names: patients, clinicians, relatives; any case; 'Last, First'; initials (HIPAA (A)).
+
+Capitalisation is evidence only in mixed-case notes, and many notes are all upper or all lower case, so
+names are found mainly by context: a title (Dr., Mrs., NP), a relation (daughter, wife, proxy), a
+credential after the name (RN, MD), a clinical verb (aware, notified, paged) or a preposition of care
+(per, seen by, spoke with). Words in the name lexicon that are not everyday English are names anywhere.
+spaCy's named entities add what the rules miss, and a word found to be a name once is a name everywhere
+in the note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from deid.categories import Category
+from deid.text import lexicon
+from deid.text.recognizers._tokens import Token, case_style, tokenize
+from deid.text.registry import register
+
+TITLES = frozenset(
+    "dr doctor drs mr mrs ms miss mister mstr prof professor np pa rn lpn cna nurse rabbi reverend rev fr "
+    "father chaplain pastor attending resident intern fellow md pcp dds do".split()
+)
+RELATIONS = frozenset(
+    "wife husband spouse daughter daughters dtr dtrs son sons sister sisters sis brother brothers bro mother "
+    "mom mum father dad niece nephew grandson granddaughter grandaughter granddaughters grandsons grandchild "
+    "grandmother grandfather aunt uncle cousin friend friends proxy hcp poa guardian partner girlfriend "
+    "boyfriend fiance fiancee neighbor neighbour sil dil stepson stepdaughter stepmother stepfather caregiver "
+    "roommate companion widow widower contact spokesperson".split()
+)
+CREDENTIALS = frozenset(
+    "rn bsn md np pa rrt rt pt ot slp lpn cna msw licsw lcsw pharmd do dds phd crna cnm aprn fnp acnp mph "
+    "resp rph".split()
+)
+AFTER_VERBS = frozenset(
+    "aware notified paged called informed updated present here spoke stated states reports reported "
+    "agrees agreed requests requested visited visiting called calling at in".split()
+)
+BEFORE_CUES = frozenset("per paged called notified informed with by to from for cc attn".split())
+_CUE_BEFORE_TWO = ("spoke with", "spoke to", "seen by", "discussed with", "d/w", "reported to", "called by",
+                   "evaluated by", "per dr", "talked to", "talked with", "message for", "message to")
+NEVER = frozenset(
+    "the a an and or of to in on at for with from by is was be as it this that pt pts patient pt's md rn "
+    "no not none neg pos am pm hr hrs bp rr sat sats icu ccu micu sicu csru nicu ed er or ir cath lab "
+    "am pm prn po iv im sq sc qd bid tid qid qhs ns d5w lr ivf gtt gtts mg mcg ml cc kg team floor unit "
+    "he she his her him they them their family care plan note today tonight yesterday tomorrow noc".split()
+)
+_STOP = re.compile(r"[\n;:()\[\]{}<>|]|\.\s{2,}|\s{3,}")
+
+
+def _plain_gap(gap: str) -> bool:
+    """Only spaces (or a period after an initial, or a comma) lie between two tokens of one name."""
+    return bool(re.fullmatch(r"\.?,?\s{0,2}|\s*-\s*", gap))
+
+
+@register("deid.name.v1")
+class NameRecognizer(EntityRecognizer):
+    """Names by context, lexicon, spaCy NER and in-note propagation (see the module docstring)."""
+
+    registered_name = "deid.name.v1"
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[Category.NAME.value], name=self.registered_name,
+                         supported_language="en")
+
+    def load(self) -> None:
+        """Warm the lexicons so the first note is not slow."""
+        lexicon.first_names()
+        lexicon.last_names()
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Every name token found, as Presidio results (adjacent tokens are merged later)."""
+        tokens = tokenize(text)
+        style = case_style(text)
+        hits: dict[int, tuple[float, str]] = {}
+
+        def mark(i: int, score: float, why: str) -> None:
+            if hits.get(i, (0.0, ""))[0] < score:
+                hits[i] = (score, why)
+
+        for i, tok in enumerate(tokens):
+            prev = tokens[i - 1] if i else None
+            # a title or relation just before: take the following name-like tokens
+            if prev is not None and (prev.folded in TITLES or prev.folded in RELATIONS) and self._joinable_cue(prev, tok):
+                self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
+                                   "title" if prev.folded in TITLES else "relation")
+            # a credential just after: take the preceding name-like tokens
+            if tok.folded in CREDENTIALS and prev is not None and i >= 1 and re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
+                if not (tok.folded == "pt" and tok.text == "pt"):
+                    self._take_backward(tokens, i - 1, style, mark, 0.8, "credential")
+            # a cue before ("per X", "spoke with X")
+            if prev is not None and _plain_gap(tok.gap):
+                two = f"{tokens[i - 2].folded} {prev.folded}" if i >= 2 else ""
+                if prev.folded in BEFORE_CUES or two in _CUE_BEFORE_TWO:
+                    if self._namey(tok, style, strict=prev.folded in {"to", "from", "for", "with", "by"}):
+                        self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=True)
+            # a clinical verb after ("WELSH AWARE", "Dr X notified")
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is not None and nxt.folded in AFTER_VERBS and nxt.folded not in {"at", "in"} and _plain_gap(nxt.gap):
+                if self._namey(tok, style, strict=True):
+                    self._take_backward(tokens, i, style, mark, 0.6, "verb-after")
+            # lexicon: a name word that is not everyday English
+            if tok.is_name_word and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 3:
+                if style != "mixed" or tok.is_title or tok.text.isupper():
+                    mark(i, 0.55 if style == "mixed" else 0.45, "lexicon")
+            # mixed case: a capitalised name word inside a sentence
+            elif style == "mixed" and tok.is_title and tok.is_name_word and not tok.is_allowed and prev is not None \
+                    and not re.search(r"[.!?:\n]\s*$", tok.gap) and not tok.is_common:
+                mark(i, 0.5, "capitalised")
+
+        self._add_ner(nlp_artifacts, tokens, mark)
+        self._extend_and_propagate(tokens, style, hits)
+        return [
+            RecognizerResult(Category.NAME.value, tokens[i].start, tokens[i].end, score,
+                             recognition_metadata={"rule": why})
+            for i, (score, why) in sorted(hits.items())
+        ]
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _joinable_cue(prev: Token, tok: Token) -> bool:
+        return bool(re.fullmatch(r"\.?\s{0,3}|\s*[,:\-(]\s*|\.?\s*(?:is\s+|named\s+)?|'s\s+", tok.gap))
+
+    @staticmethod
+    def _namey(tok: Token, style: str, strict: bool = False) -> bool:
+        """Could this token be (part of) a name?"""
+        if tok.folded in NEVER or tok.is_allowed or tok.folded in TITLES or tok.folded in RELATIONS:
+            return False
+        if tok.is_initial:
+            return tok.text.isupper() or not strict
+        if tok.is_name_word and (not tok.is_common or (style == "mixed" and tok.is_title)):
+            return True
+        if strict:
+            return not tok.is_common and (style != "mixed" or tok.is_title or tok.text.isupper())
+        return not tok.is_common or (style == "mixed" and tok.is_title) or tok.is_name_word
+
+    def _take_forward(self, tokens: list[Token], i: int, style: str, mark, score: float, why: str,
+                      need_first: bool = False) -> None:
+        taken = 0
+        j = i
+        while j < len(tokens) and taken < 3:
+            tok = tokens[j]
+            if j > i and not _plain_gap(tok.gap):
+                if not (tok.gap.strip() == "and" or re.fullmatch(r"\s+and\s+", tok.gap)):
+                    break
+            if tok.folded == "and" and taken:
+                j += 1
+                continue
+            if not self._namey(tok, style, strict=need_first and taken == 0):
+                break
+            mark(j, score, why)
+            taken += 1
+            j += 1
+
+    def _take_backward(self, tokens: list[Token], i: int, style: str, mark, score: float, why: str) -> None:
+        taken = 0
+        j = i
+        while j >= 0 and taken < 3:
+            tok = tokens[j]
+            if not self._namey(tok, style):
+                break
+            mark(j, score, why)
+            taken += 1
+            if not _plain_gap(tok.gap):
+                break
+            j -= 1
+
+    @staticmethod
+    def _add_ner(nlp_artifacts: NlpArtifacts | None, tokens: list[Token], mark) -> None:
+        if nlp_artifacts is None or not tokens:
+            return
+        starts = {t.start: k for k, t in enumerate(tokens)}
+        for ent in nlp_artifacts.entities:
+            if ent.label_ != "PERSON":
+                continue
+            for word in ent:
+                k = starts.get(word.idx)
+                if k is None:
+                    continue
+                tok = tokens[k]
+                if tok.folded in NEVER or tok.is_allowed or tok.folded in TITLES or tok.folded in CREDENTIALS:
+                    continue
+                if tok.is_common and not tok.is_name_word:
+                    continue
+                mark(k, 0.5, "spacy-ner")
+
+    def _extend_and_propagate(self, tokens: list[Token], style: str, hits: dict[int, tuple[float, str]]) -> None:
+        # neighbours of a found name that look like names join it ("Margaret Gaudreau", "E. WELSH")
+        changed = True
+        while changed:
+            changed = False
+            for i in list(hits):
+                for j in (i - 1, i + 1):
+                    if j < 0 or j >= len(tokens) or j in hits:
+                        continue
+                    tok, gap_tok = tokens[j], tokens[max(i, j)]
+                    if not _plain_gap(gap_tok.gap) or "\n" in gap_tok.gap:
+                        continue
+                    if self._namey(tok, style, strict=True) or (tok.is_initial and tok.text.isalpha() and
+                                                                (tok.text.isupper() or style == "lower")
+                                                                and j < i):
+                        hits[j] = (hits[i][0] - 0.05, "adjacent")
+                        changed = True
+        # a word found to be a name is a name everywhere in the note
+        named = {tokens[i].folded for i, (s, _) in hits.items() if s >= 0.6 and len(tokens[i].folded) >= 3}
+        for k, tok in enumerate(tokens):
+            if k not in hits and tok.folded in named and tok.folded not in NEVER and not tok.is_allowed:
+                hits[k] = (0.6, "propagated")
