@@ -30,7 +30,6 @@ class PhoneRecognizer(PatternRecognizer):
         rule("pager", Category.PHONE,
              r"\b(?:pager|beeper|pgr|page|beep|cell|tel|phone|ph|call|contact|home|work|office)\s*"
              r"(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<phi>\d{4,7})\b", 0.75),
-        rule("extension", Category.PHONE, r"(?<=\d)\s*(?P<phi>(?:x|ext\.?)\s?\d{1,5})\b", 0.7),
         rule("intl", Category.PHONE,
              r"(?<![\w+])(?P<phi>(?:\+\d{1,3}[\s.\-]?)?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{2,5}(?:[\s.\-]\d{2,5}){1,4}"
              r"(?:\s?x\d{1,5})?)(?![\w\-/])", 0.6),

@@ -29,12 +29,13 @@ DATE_RULES = (
     rule("mon-d-y", Category.DATE, rf"\b(?P<phi>{MONTH}[\s\-]+{DAY}{ORD}?(?:(?:,\s*|\s+|-){YEAR})?)(?![\d:])", 0.9),
     rule("mon-y", Category.DATE, rf"\b(?P<phi>{MONTH}(?:,?\s+of)?,?\s+(?:{YEAR4}|'\d\d))\b", 0.9),
     rule("ordinal", Category.DATE, rf"\b(?:the|on|of|since|until|by)\s+(?P<phi>{DAY}{ORD})\b(?!\s*(?:degree|line|floor|ics|intercostal|rib|toe|finger|digit|dose|trimester|time|attempt|order|round|cycle|generation|heart))", 0.7),
-    rule("year-apos", Category.DATE, r"(?<![\w'])(?P<phi>'\d\d|\d\d')(?![\w'])", 0.8),
+    rule("year-apos", Category.DATE, r"(?<![\w'])(?P<phi>'\d\d)(?![\w'])", 0.8),
+    rule("year-apos-after", Category.DATE, r"(?<!hob )(?<!hob)(?<!bed )(?<!at )(?<![\w'@])(?P<phi>\d\d')(?![\w'])", 0.6),
     rule("decade", Category.DATE, r"\b(?P<phi>(?:19|20)\d0'?s)\b", 0.85),
     rule("year", Category.DATE, rf"{NOT_NUM_BEFORE}(?<!@)(?<!@\s)(?<!\bat\s)(?P<phi>{YEAR4})(?![\d:]|\.\d|\s*[-–]\s*\d{{3,4}}){UNITS_AFTER}", 0.6),
     rule("year-after-event", Category.DATE,
          r"\b(?:cabg|mi|cva|avr|mvr|tah|bso|chole|appy|ptca|pci|stent|dx|dx'd|diagnosed|surgery|tia|since|in)"
-         r"(?:\s+x\d)?\s+(?P<phi>(?:[4-9]\d|[0-2]\d))\b(?![\d/.:%]|\s*(?:%|cc|ml|mg|yo|y/?o|yrs?|years|units|u\b|mm|min|hours?|hrs|days?|minutes|secs?|x\b|am\b|pm\b|beats|bpm|-))", 0.5),
+         r"(?:\s+x\d)?\s+(?P<phi>(?:[4-9]\d|[0-2]\d))\b(?![\d/.:%]|\s*(?:%|cc|ml|mg|yo|y/?o|yrs?|years|units|u\b|mm|min|hours?|hrs|days?|minutes|secs?|x\b|am\b|pm\b|beats|bpm|-|'s|s\b))", 0.5),
 )
 
 _FRACTION_OK_CONTEXT = re.compile(r"(?:\bon|\bsince|\bfrom|\buntil|\bdated?|\bof|\badm\w*|\bs/p|\bdos|\bdob)\s*$", re.I)

@@ -31,6 +31,8 @@ RELATIONS = frozenset(
     "boyfriend fiance fiancee neighbor neighbour sil dil stepson stepdaughter stepmother stepfather caregiver "
     "roommate companion widow widower contact spokesperson".split()
 )
+AMBIGUOUS_TITLES = frozenset("np pa do md resident attending intern fellow nurse father pcp rn".split())
+AMBIGUOUS_CREDENTIALS = frozenset("pa pt do ot rt resp slp np md".split())
 CREDENTIALS = frozenset(
     "rn bsn md np pa rrt rt pt ot slp lpn cna msw licsw lcsw pharmd do dds phd crna cnm aprn fnp acnp mph "
     "resp rph".split()
@@ -87,22 +89,26 @@ class NameRecognizer(EntityRecognizer):
             prev = tokens[i - 1] if i else None
             # a title or relation just before: take the following name-like tokens
             if prev is not None and (prev.folded in TITLES or prev.folded in RELATIONS) and self._joinable_cue(prev, tok):
-                self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
-                                   "title" if prev.folded in TITLES else "relation")
+                weak = prev.folded in AMBIGUOUS_TITLES or prev.folded in RELATIONS
+                if not weak or self._namey(tok, style, strict=True, lexical=True):
+                    self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
+                                       "title" if prev.folded in TITLES else "relation")
             # a credential just after: take the preceding name-like tokens
-            if tok.folded in CREDENTIALS and prev is not None and i >= 1 and re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
-                if not (tok.folded == "pt" and tok.text == "pt"):
-                    self._take_backward(tokens, i - 1, style, mark, 0.8, "credential")
+            if tok.folded in CREDENTIALS and prev is not None and re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
+                line_end = re.match(r"\s*(?:\n|$|[,;)]|/\w+\s*$)", text[tok.end:tok.end + 8]) is not None
+                if tok.folded not in AMBIGUOUS_CREDENTIALS or (tok.gap.startswith(",") and line_end):
+                    if line_end or "," in tok.gap:
+                        self._take_backward(tokens, i - 1, style, mark, 0.8, "credential")
             # a cue before ("per X", "spoke with X")
             if prev is not None and _plain_gap(tok.gap):
                 two = f"{tokens[i - 2].folded} {prev.folded}" if i >= 2 else ""
                 if prev.folded in BEFORE_CUES or two in _CUE_BEFORE_TWO:
-                    if self._namey(tok, style, strict=prev.folded in {"to", "from", "for", "with", "by"}):
+                    if self._namey(tok, style, strict=True, lexical=True):
                         self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=True)
             # a clinical verb after ("WELSH AWARE", "Dr X notified")
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if nxt is not None and nxt.folded in AFTER_VERBS and nxt.folded not in {"at", "in"} and _plain_gap(nxt.gap):
-                if self._namey(tok, style, strict=True):
+                if self._namey(tok, style, strict=True, lexical=True):
                     self._take_backward(tokens, i, style, mark, 0.6, "verb-after")
             # lexicon: a name word that is not everyday English
             if tok.is_name_word and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 3:
@@ -113,7 +119,8 @@ class NameRecognizer(EntityRecognizer):
                     and not re.search(r"[.!?:\n]\s*$", tok.gap) and not tok.is_common:
                 mark(i, 0.5, "capitalised")
 
-        self._add_ner(nlp_artifacts, tokens, mark)
+        if style == "mixed":
+            self._add_ner(nlp_artifacts, tokens, mark)
         self._extend_and_propagate(tokens, style, hits)
         return [
             RecognizerResult(Category.NAME.value, tokens[i].start, tokens[i].end, score,
@@ -128,10 +135,15 @@ class NameRecognizer(EntityRecognizer):
         return bool(re.fullmatch(r"\.?\s{0,3}|\s*[,:\-(]\s*|\.?\s*(?:is\s+|named\s+)?|'s\s+", tok.gap))
 
     @staticmethod
-    def _namey(tok: Token, style: str, strict: bool = False) -> bool:
-        """Could this token be (part of) a name?"""
+    def _namey(tok: Token, style: str, strict: bool = False, lexical: bool = False) -> bool:
+        """Could this token be (part of) a name? ``lexical``: only a lexicon name, or a capitalised word
+        in mixed-case text, counts (for weak cues, where clinical abbreviations abound)."""
         if tok.folded in NEVER or tok.is_allowed or tok.folded in TITLES or tok.folded in RELATIONS:
             return False
+        if lexical and not tok.is_initial:
+            if style == "mixed":
+                return tok.is_title and (tok.is_name_word or not tok.is_common) and len(tok.folded) >= 2
+            return tok.is_name_word and not tok.is_common and len(tok.folded) >= 3
         if tok.is_initial:
             return tok.text.isupper() or not strict
         if tok.is_name_word and (not tok.is_common or (style == "mixed" and tok.is_title)):
@@ -186,7 +198,9 @@ class NameRecognizer(EntityRecognizer):
                 tok = tokens[k]
                 if tok.folded in NEVER or tok.is_allowed or tok.folded in TITLES or tok.folded in CREDENTIALS:
                     continue
-                if tok.is_common and not tok.is_name_word:
+                if not tok.is_title or (tok.is_common and not tok.is_name_word):
+                    continue
+                if not tok.is_name_word and len(ent) < 2:
                     continue
                 mark(k, 0.5, "spacy-ner")
 
@@ -202,13 +216,14 @@ class NameRecognizer(EntityRecognizer):
                     tok, gap_tok = tokens[j], tokens[max(i, j)]
                     if not _plain_gap(gap_tok.gap) or "\n" in gap_tok.gap:
                         continue
-                    if self._namey(tok, style, strict=True) or (tok.is_initial and tok.text.isalpha() and
+                    if self._namey(tok, style, strict=True, lexical=True) or (tok.is_initial and tok.text.isalpha() and
                                                                 (tok.text.isupper() or style == "lower")
                                                                 and j < i):
                         hits[j] = (hits[i][0] - 0.05, "adjacent")
                         changed = True
         # a word found to be a name is a name everywhere in the note
-        named = {tokens[i].folded for i, (s, _) in hits.items() if s >= 0.6 and len(tokens[i].folded) >= 3}
+        named = {tokens[i].folded for i, (s, why) in hits.items()
+                 if s >= 0.7 and len(tokens[i].folded) >= 3 and not tokens[i].is_common}
         for k, tok in enumerate(tokens):
             if k not in hits and tok.folded in named and tok.folded not in NEVER and not tok.is_allowed:
                 hits[k] = (0.6, "propagated")

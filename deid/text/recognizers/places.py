@@ -23,9 +23,9 @@ STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI 
           "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR").split()
 _STATE_RE = "|".join(STATES)
 STREET = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
-          r"circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|alley|plaza|plz|pike|route|rte|crossing|"
-          r"close|row|gardens|heights|hts|loop|run|path|walk|commons|ridge|view|point|pt|park|bend|glen|"
-          r"creek|hill|hollow|manor|mews|oval|strasse|straße|gatan|veien|vej|katu|tie|utca|ulica|ul|rue|via|calle)")
+          r"circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|alley|plaza|plz|pike|crossing|"
+          r"gardens|heights|commons|ridge|manor|mews)")
+COMPOUND_STREET = r"(?:strasse|straße|gatan|veien|vej|katu|tie|utca|gade|weg|laan|vägen|väg|vei|gasse|allee)"
 FACILITY_WORDS = frozenset(
     "hospital hosp hospitals clinic clinics medical center centre med ctr rehab rehabilitation infirmary "
     "hospice sanitarium nursing home healthcare health institute memorial va vamc university".split()
@@ -48,10 +48,10 @@ class AddressRecognizer(PatternRecognizer):
 
     RULES = (
         rule("street", Category.ADDRESS,
-             rf"\b(?P<phi>\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9\u00c0-\u024f'.\-]+\s+){{0,3}}"
-             rf"[A-Za-z\u00c0-\u024f'.\-]+\s+{STREET}\b\.?(?:,?\s*(?:apt|apartment|suite|ste|unit|#|fl|floor)\.?\s*#?\s*\w+)?)", 0.85),
+             rf"\b(?P<phi>\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9\u00c0-\u024f'\-]+\s+){{0,3}}"
+             rf"[A-Za-z\u00c0-\u024f'\-]{{2,}}\s+{STREET}\b\.?(?:,?\s*(?:apt|apartment|suite|ste|unit|#|fl|floor)\.?\s*#?\s*\w+)?)", 0.85),
         rule("street-number-after", Category.ADDRESS,
-             rf"\b(?P<phi>[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]*{STREET}\s+\d{{1,5}}[A-Za-z]?(?:\s+(?:apt|suite|ste|unit)\.?\s*\w+)?)", 0.7),
+             rf"\b(?P<phi>[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]*{COMPOUND_STREET}\s+\d{{1,5}}[A-Za-z]?(?:\s+(?:apt|suite|ste|unit)\.?\s*\w+)?)", 0.7),
         rule("po-box", Category.ADDRESS, r"\b(?P<phi>p\.?\s?o\.?\s*box\s+\d+)\b", 0.9),
         rule("unit", Category.ADDRESS, r"\b(?P<phi>(?:apt|apartment|suite|ste)\.?\s*#?\s*\d+[A-Za-z]?)\b", 0.7),
         rule("zip-state", Category.ZIP, rf"\b(?:{_STATE_RE})\.?,?\s+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b", 0.9, flags=0),
@@ -142,8 +142,8 @@ class PlaceRecognizer(EntityRecognizer):
                     continue
                 common = lexicon.is_common_word(name.replace(" ", "")) if n == 1 else False
                 cue = bool(_PLACE_CUE.search(text[max(0, first.start - 24):first.start]))
-                capital = style != "mixed" or all(t.text[0].isupper() for t in group)
-                if not capital:
+                capital = style != "mixed" or all(t.is_title for t in group)
+                if not capital or (len(name) <= 4 and first.text.isupper()):
                     continue
                 if common and not (cue or (population >= 50_000 and lexicon.english_zipf(name) < 4.5)):
                     continue
@@ -201,7 +201,7 @@ class PlaceRecognizer(EntityRecognizer):
             return []
         found: list[RecognizerResult] = []
         for ent in nlp_artifacts.entities:
-            if ent.label_ in {"GPE", "LOC", "FAC"}:
+            if ent.label_ == "FAC":
                 words = [lexicon.fold(w.text) for w in ent if w.is_alpha]
                 if not words or all(lexicon.is_common_word(w) or w in NOT_PLACE for w in words):
                     continue
