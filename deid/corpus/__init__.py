@@ -1,0 +1,1 @@
+"""Planted-PHI corpora and the leak gate (placeholder; filled in below)."""
