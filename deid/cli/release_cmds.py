@@ -1,10 +1,23 @@
-"""``deid demo``, ``plan``, ``run``, ``verify`` and ``report`` (pipelines and releases)."""
+"""``deid demo``, ``plan``, ``run``, ``verify``, ``report`` and ``pipeline schema`` (pipelines and releases)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from deid.cli._common import handle_errors, not_built
+from deid.cli._common import err, handle_errors, not_built, out
+from deid.pipeline import pipeline_json_schema, resolve_plan
+from deid.release import verify_release
+
+pipeline_app = typer.Typer(help="Pipeline files: print their JSON Schema.", no_args_is_help=True)
+
+
+@pipeline_app.command("schema")
+@handle_errors
+def pipeline_schema_cli() -> None:
+    """Print the JSON Schema of pipeline files (generated from the models)."""
+    typer.echo(pipeline_json_schema())
 
 
 def register(app: typer.Typer) -> None:
@@ -18,9 +31,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("plan")
     @handle_errors
-    def plan_cli() -> None:
+    def plan_cli(
+        pipeline: Path = typer.Argument(..., help="Pipeline YAML file."),
+        key_dir: Path | None = typer.Option(None, "--key-dir", help="Folder written by `deid keys generate` "
+                                            "(default: DEID_KEY_DIR or the DEID_*_KEY variables)."),
+        demo_keys: bool = typer.Option(False, "--demo-keys", help="Use throw-away keys (demo runs only)."),
+        data_root: Path | None = typer.Option(None, "--data-root", help="Replace the pipeline's data_root."),
+        as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    ) -> None:
         """Resolve and validate a pipeline file and print the plan, without touching data."""
-        not_built("plan", "issue 6")
+        plan = resolve_plan(pipeline, key_dir, demo_keys=demo_keys, data_root=data_root)
+        if as_json:
+            typer.echo(plan.model_dump_json(indent=2))
+        else:
+            out.print(plan.render(), markup=False, highlight=False)
 
     @app.command("run")
     @handle_errors
@@ -30,12 +54,31 @@ def register(app: typer.Typer) -> None:
 
     @app.command("verify")
     @handle_errors
-    def verify_cli() -> None:
-        """Check a release's signature, file hashes, audit chain and verdict; exit 0 only if all hold."""
-        not_built("verify", "issue 6")
+    def verify_cli(
+        release: Path = typer.Argument(..., help="Release folder."),
+        public_key: Path | None = typer.Option(None, "--public-key", help="The data steward's signing.pub "
+                                               "(default: DEID_PUBLIC_KEY_FILE, then DEID_KEY_DIR/signing.pub)."),
+        purpose: str | None = typer.Option(None, "--purpose", help="Also check that this purpose is allowed "
+                                           "today."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    ) -> None:
+        """Check a release's signature, file hashes, audit chain and verdict; exit 0 only if all hold (else 9)."""
+        result = verify_release(release, public_key, purpose=purpose)
+        if as_json:
+            typer.echo(result.model_dump_json(indent=2))
+        else:
+            for check in result.checks:
+                out.print(f"{'ok  ' if check.passed else 'FAIL'}  {check.name}", markup=False, highlight=False)
+            for warning in result.warnings:
+                err.print(f"warning: {warning}", markup=False, highlight=False)
+        result.raise_if_failed()
+        if not as_json:
+            out.print(f"verified: {result.release_id}", markup=False, highlight=False)
 
     @app.command("report")
     @handle_errors
     def report_cli() -> None:
         """Write the privacy officer's risk report of a release (HTML, Markdown or JSON)."""
         not_built("report", "issue 7")
+
+    app.add_typer(pipeline_app, name="pipeline")
