@@ -268,7 +268,7 @@ def make_patient(seed: int, number: int, hospital: Hospital, *, id_prefix: str =
     sex = rng.choice("FM")
     first = fake.first_name_female() if sex == "F" else fake.first_name_male()
     last = fake.last_name()
-    dob = _years_before(REFERENCE_DATE, rng.randint(90, 104) if rng.random() < 0.1 else rng.randint(18, 89), rng)
+    dob = _years_before(REFERENCE_DATE, rng.randint(90, 104) if rng.random() < 0.1 else rng.randint(27, 89), rng)
     age = age_on(dob, REFERENCE_DATE)
     zip_code, state = _zip_and_state(fake, rng)
     pid = f"{id_prefix}P{number:06d}"
