@@ -23,11 +23,6 @@ def pipeline_schema_cli() -> None:
 def register(app: typer.Typer) -> None:
     """Add the pipeline and release commands to ``app``."""
 
-    @app.command("demo")
-    @handle_errors
-    def demo_cli() -> None:
-        """Run the main job on an embedded synthetic dataset and print what it did."""
-        not_built("demo", "issue 6")
 
     @app.command("plan")
     @handle_errors

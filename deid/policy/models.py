@@ -360,7 +360,7 @@ class Policy(StrictModel):
     description: str = Field(min_length=1, description="What the policy is for, in a sentence or two.")
     profile: Profile = Field(description="Regulatory frame: safe_harbor, expert_determination, "
                              "limited_data_set or custom.")
-    text: TextPolicy = Field(description="How free text is scrubbed.")
+    text: TextPolicy = Field(description="Rules for free text: the action per PHI category and the detection model.")
     tables: dict[str, TableSpec] = Field(description="Structured tables by name (may be empty).")
     risk: RiskPolicy = Field(description="Re-identification risk thresholds a release must meet.")
 
