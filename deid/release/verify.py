@@ -4,6 +4,7 @@
 tells a consumer everything that is wrong. The checks, in order:
 
 ``manifest``          manifest.json exists and is a valid manifest of a format this deid reads
+``folder name``       the folder is named after the release id (a staging folder never is)
 ``signature``         manifest.sig is a valid Ed25519 signature of manifest.json's exact bytes
 ``file hashes``       every listed file exists, is a regular file and has the listed sha256
 ``unlisted files``    nothing else is in the folder (no extra data, no symbolic links)
@@ -29,7 +30,7 @@ from deid.release.manifest import AUDIT_FILE, MANIFEST_FILE, SIGNATURE_FILE, Man
 from deid.release.signing import PublicKeyLike, resolve_public_key, signature_valid
 from deid.release.writer import META_POLICY_SHA256, META_RELEASE_ID, sha256_file
 
-CHECKS = ("manifest", "signature", "file hashes", "unlisted files", "audit chain", "parquet metadata",
+CHECKS = ("manifest", "folder name", "signature", "file hashes", "unlisted files", "audit chain", "parquet metadata",
           "verdict")
 ALLOWED_USE = "allowed use"
 
@@ -114,9 +115,15 @@ def verify_release(
 
     warnings: list[str] = []
     if manifest is None:
-        for name in [*CHECKS[2:], *([ALLOWED_USE] if purpose is not None else [])]:
+        unchecked = [c for c in CHECKS if c not in {"manifest", "signature"}]
+        for name in unchecked + ([ALLOWED_USE] if purpose is not None else []):
             found[name] = [f"{name}: not checked, the manifest could not be read"]
     else:
+        if folder.resolve().name != manifest.release_id:
+            found["folder name"].append(
+                f"folder name: the folder is named {folder.resolve().name}, but holds release "
+                f"{manifest.release_id} (a staging folder, or a renamed copy: keep the release id as its name)"
+            )
         found["file hashes"] = _check_hashes(folder, manifest)
         found["unlisted files"] = _check_unlisted(folder, manifest)
         found["audit chain"] = _check_audit(folder, manifest)
