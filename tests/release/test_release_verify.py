@@ -226,8 +226,9 @@ def test_cli_verify_finds_the_key_in_the_environment(
 
 
 def test_demo_key_release_verifies_with_a_warning(tmp_path: Path) -> None:
-    from deid.release import ReleaseWriter
     from release_helpers import PIPELINE, POLICY, sample_tables
+
+    from deid.release import ReleaseWriter
 
     key = Ed25519PrivateKey.generate()
     with ReleaseWriter.open(tmp_path, name="demo", policy=POLICY, pipeline=PIPELINE, allowed_use=USE,

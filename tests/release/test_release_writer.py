@@ -9,11 +9,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from release_helpers import PIPELINE, POLICY, USE, BuildRelease, sample_tables
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from release_helpers import PIPELINE, POLICY, USE, BuildRelease, sample_tables
 
 from deid.errors import InputError, KeyMaterialError, LeakError
 from deid.release import GENESIS_HASH, Manifest, ReleaseWriter, check_chain, sha256_file, verify_release
@@ -130,11 +130,11 @@ def test_deid_error_escaping_the_writer_quarantines_with_reason(tmp_path: Path) 
 @pytest.mark.parametrize("how", ["other exception", "no finalize"])
 def test_other_exits_leave_nothing(tmp_path: Path, how: str) -> None:
     secret = "Jane Q. Value"
-    with pytest.raises(ValueError) if how == "other exception" else nullcontext():
-        with _open(tmp_path) as writer:
-            writer.write_table("people", [sample_tables(3)["people"]])
-            if how == "other exception":
-                raise ValueError(f"bad value {secret}")
+    expect = pytest.raises(ValueError) if how == "other exception" else nullcontext()
+    with expect, _open(tmp_path) as writer:
+        writer.write_table("people", [sample_tables(3)["people"]])
+        if how == "other exception":
+            raise ValueError(f"bad value {secret}")
     assert not (tmp_path / RELEASES_DIR).exists() and not (tmp_path / QUARANTINE_DIR).exists()
     assert list((tmp_path / STAGING_DIR).iterdir()) == []
 
