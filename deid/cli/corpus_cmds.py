@@ -58,8 +58,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command("scan")
     @handle_errors
-    def scan_cli() -> None:
-        """Report every cell and column of a file or folder that still looks like PHI."""
-        from deid.cli._common import not_built
+    def scan_cli(
+        path: Path = typer.Argument(..., help="Parquet, CSV or JSONL file, or a folder of them."),
+        policy: Path | None = typer.Option(None, "--policy", help="Policy: free-text columns, detection, and what "
+                                           "it releases on purpose."),
+        planted: Path | None = typer.Option(None, "--planted", help="Gold corpus whose planted values must not occur."),
+        detector: bool = typer.Option(True, "--detector/--no-detector", help="Run the PHI detector on free text."),
+        json_out: Path | None = typer.Option(None, "--json", help="Write the full report (JSON) to this file."),
+    ) -> None:
+        """Report every cell and column of a file or folder that still looks like PHI; exit 7 if any."""
+        from deid.corpus.scan import render_scan, scan_path
 
-        not_built("scan", "issue 4")
+        with progress("scanning") as advance:
+            report = scan_path(path, policy_path=policy, planted_path=planted, use_detector=detector,
+                               advance=advance, json_path=json_out)
+        out.print(render_scan(report), markup=False, highlight=False)
+        report.raise_for_findings()
