@@ -59,13 +59,9 @@ def input_columns(file: Path, fmt: InputFormat) -> list[str]:
         if fmt == "parquet":
             return list(pq.read_schema(file).names)
         if fmt == "csv":
-            with open(file, encoding="utf-8-sig", newline="") as fh:
-                header = next(csv.reader(fh), None)
-            if header is None:
-                raise InputError(f"{file}: the CSV file is empty (a header row is required)")
-            return header
-        with open(file, encoding="utf-8") as fh:
-            first = fh.readline()
+            return _csv_header(file)
+        with open(file, "rb") as fh:
+            first = fh.readline().decode("utf-8")
         if not first.strip():
             raise InputError(f"{file}: the first line of the JSONL file is empty")
         record = json.loads(first)
@@ -81,6 +77,24 @@ def input_columns(file: Path, fmt: InputFormat) -> list[str]:
     except (OSError, pa.ArrowException) as exc:
         # Arrow's message about a broken footer names no data; keep only its type to be sure.
         raise InputError(f"{file}: cannot read the {fmt} schema ({type(exc).__name__})") from None
+
+
+def _csv_header(file: Path, max_lines: int = 100) -> list[str]:
+    """The header record of a CSV file, reading line by line only as far as the header goes."""
+    text = ""
+    with open(file, "rb") as fh:
+        for _ in range(max_lines):
+            line = fh.readline()
+            if not line:
+                break
+            text += line.decode("utf-8-sig" if not text else "utf-8")
+            try:
+                header = next(csv.reader([text], strict=True), None)
+            except csv.Error:
+                continue  # a quoted header name spans lines: read the next one
+            if header is not None:
+                return header
+    raise InputError(f"{file}: no CSV header row (the file is empty or its first record never ends)")
 
 
 def fingerprint(files: Sequence[Path], root: Path) -> str:
