@@ -140,8 +140,8 @@ def render_text(report: EvaluationReport, max_leaks: int = 50) -> str:
     s = report.scores
     lines = [
         f"gold: {report.gold}  documents: {s.documents}  gold spans: {s.gold_spans}  predicted: {s.predicted_spans}",
-        f"span recall {s.span_recall:.4f}  strict recall {s.strict_recall:.4f}  precision {s.precision:.4f}  "
-        f"F2 {s.f2:.4f}  char recall {s.char_recall:.4f}",
+        (f"span recall {s.span_recall:.4f}  strict recall {s.strict_recall:.4f}  precision {s.precision:.4f}  "
+         f"F2 {s.f2:.4f}  char recall {s.char_recall:.4f}"),
     ]
     if s.over_scrub_rate is not None:
         lines.append(f"over-scrubbing: {s.over_scrubbed_documents}/{s.phi_free_documents} PHI-free documents touched "

@@ -17,6 +17,7 @@ import hashlib
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +29,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from deid import __version__
 from deid.corpus.gold import GoldDoc, write_jsonl
 from deid.corpus.hospital import (
-    SCHEMAS, Patient, derive_seed, encounter_rows, lab_rows, make_hospital, make_patient, patient_row,
+    SCHEMAS,
+    Patient,
+    derive_seed,
+    encounter_rows,
+    lab_rows,
+    make_hospital,
+    make_patient,
+    patient_row,
 )
 from deid.corpus.notes import write_note
 from deid.errors import InputError
@@ -65,10 +73,18 @@ class SyntheticCorpus:
     patients: list[Patient]
 
 
-def build_corpus(patients: int, notes_per_patient: int, seed: int, *, id_prefix: str = "") -> SyntheticCorpus:
+def build_corpus(
+    patients: int,
+    notes_per_patient: int,
+    seed: int,
+    *,
+    id_prefix: str = "",
+    transform: Callable[[Patient, random.Random], Patient] | None = None,
+) -> SyntheticCorpus:
     """Generate ``patients`` patients with ``notes_per_patient`` notes each, deterministically from ``seed``.
 
-    ``id_prefix`` starts every id (patient, encounter, lab, note); canaries use it to stay recognisable.
+    ``id_prefix`` starts every id (patient, encounter, lab, note); ``transform`` may rewrite each patient
+    before its rows and notes are written. Canaries use both to stay recognisable and unique.
     """
     if patients < 0 or notes_per_patient < 0:
         raise InputError("--patients and --notes-per-patient must be zero or more")
@@ -78,6 +94,8 @@ def build_corpus(patients: int, notes_per_patient: int, seed: int, *, id_prefix:
     people: list[Patient] = []
     for number in range(1, patients + 1):
         patient = make_patient(seed, number, hospital, id_prefix=id_prefix)
+        if transform is not None:
+            patient = transform(patient, random.Random(derive_seed(seed, "transform", id_prefix, number)))
         people.append(patient)
         rows["patients"].append(patient_row(patient))
         rows["encounters"].extend(encounter_rows(patient))

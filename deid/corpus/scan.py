@@ -340,8 +340,8 @@ class _Scanner:
             reasons.append((Category.AGE, f"{st.over_89} age(s) over 89 not top-coded"))
         for pattern, category in COLUMN_NAMES:
             if pattern.search(name) and live > 0 and all(c is not category for c, _ in reasons):
-                reasons.append((category, f"named like {category.value} and its values are neither pseudonym "
-                                          "tokens nor suppressed"))
+                reasons.append((category, (f"named like {category.value} and its values are neither pseudonym "
+                                           "tokens nor suppressed")))
                 break
         rule = self.policy.tables[table].columns.get(column) if self.policy and table else None
         for category, reason in reasons:
@@ -396,8 +396,8 @@ def scan_path(
 
 def render_scan(report: ScanReport, max_lines: int = 50) -> str:
     """The scan report as the CLI prints it: counts, columns, first findings, planted hits."""
-    lines = [f"scanned {len(report.files)} file(s), {report.cells_scanned} cells; detector "
-             f"{'on' if report.detector else 'off'}"]
+    detector = "on" if report.detector else "off"
+    lines = [f"scanned {len(report.files)} file(s), {report.cells_scanned} cells; detector {detector}"]
     lines.append(f"cell findings: {report.cell_findings_total} "
                  f"{dict(sorted(report.findings_by_category.items()))}"
                  + (f"; {report.cell_findings_expected} explained by the policy" if report.cell_findings_expected

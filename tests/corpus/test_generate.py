@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -36,7 +37,7 @@ def test_gold_spans_always_match_text(seed: int, patients: int, notes: int) -> N
             assert doc.text[span.start:span.end] == span.text
             assert span.label in Category.__members__
         starts = sorted((s.start, s.end) for s in doc.spans)
-        assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(starts, starts[1:])), "spans overlap"
+        assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(starts)), "spans overlap"
 
 
 def test_same_seed_gives_identical_bytes(tmp_path: Path, corpus_dir: Path) -> None:
