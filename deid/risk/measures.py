@@ -146,7 +146,7 @@ def class_entropy_l(matrix: np.ndarray) -> np.ndarray:
     return np.exp(h)
 
 
-def class_recursive_c(matrix: np.ndarray, l: int) -> np.ndarray:  # noqa: E741
+def class_recursive_c(matrix: np.ndarray, l: int) -> np.ndarray:
     """Per class: r1 / (r_l + ... + r_m); infinite with fewer than l distinct values."""
     ordered = -np.sort(-matrix, axis=1)
     tail = ordered[:, l - 1 :].sum(axis=1) if l - 1 < ordered.shape[1] else np.zeros(ordered.shape[0])

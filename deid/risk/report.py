@@ -48,7 +48,7 @@ class PopulationUniquesModel(_Model):
 class RecursiveModel(_Model):
     """Recursive (c,l)-diversity: the smallest c for which it holds at ``l``."""
 
-    l: int = Field(description="l of the (c,l) pair (the policy's, else 2).")  # noqa: E741
+    l: int = Field(description="l of the (c,l) pair (the policy's, else 2).")
     c_min: float | None = Field(description="(c,l)-diversity holds for every c above this; null if for none.")
 
 

@@ -45,6 +45,7 @@ class Units:
     counts: np.ndarray  # int64: persons per combination
     qi_codes: list[np.ndarray]  # per QI: leaf index into hierarchies[i], per combination
     hierarchies: list[Hierarchy]
+    row_hierarchies: list[Hierarchy] = field(default_factory=list)  # per QI, over single row values
     sensitive_codes: list[np.ndarray] = field(default_factory=list)
     sensitive_labels: list[list[str]] = field(default_factory=list)
     sensitive_ordered: list[bool] = field(default_factory=list)
@@ -148,6 +149,7 @@ def build_units(
     distinct = grouped.group_by([*qis, *sensitive]).agg(pl.len().alias(_COUNT)).collect()
 
     hierarchies: list[Hierarchy] = []
+    row_hierarchies: list[Hierarchy] = []
     qi_codes: list[np.ndarray] = []
     wanted = hierarchy_columns
     for column in qis:
@@ -171,6 +173,7 @@ def build_units(
             base = flat_hierarchy(column, raw_values)
         hierarchy = set_hierarchy(base, distinct[column].unique().to_list()) if person_level else base
         hierarchies.append(hierarchy)
+        row_hierarchies.append(base)
         qi_codes.append(_encode(distinct[column], hierarchy.leaves))
 
     units = Units(
@@ -183,6 +186,7 @@ def build_units(
         counts=distinct[_COUNT].to_numpy().astype(np.int64),
         qi_codes=qi_codes,
         hierarchies=hierarchies,
+        row_hierarchies=row_hierarchies,
     )
     for column in sensitive:
         labels, codes, ordered = _encode_sensitive(distinct[column], policy, column)
