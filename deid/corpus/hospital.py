@@ -15,6 +15,7 @@ the notes can plant every HIPAA identifier kind.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from dataclasses import dataclass
@@ -78,6 +79,18 @@ NOTES_SCHEMA = pa.schema([
 SCHEMAS: dict[str, pa.Schema] = {
     "patients": PATIENTS_SCHEMA, "encounters": ENCOUNTERS_SCHEMA, "labs": LABS_SCHEMA, "notes": NOTES_SCHEMA,
 }
+
+
+@functools.lru_cache(maxsize=1)
+def _faker_instance() -> Faker:
+    return Faker("en_US")
+
+
+def seeded_faker(seed: int) -> Faker:
+    """The shared en_US Faker, re-seeded: its output then depends on ``seed`` alone (building one is slow)."""
+    fake = _faker_instance()
+    fake.seed_instance(seed)
+    return fake
 
 
 def derive_seed(seed: int, *parts: object) -> int:
@@ -224,8 +237,7 @@ def _clinician(fake: Faker, rng: random.Random) -> Clinician:
 
 def make_hospital(seed: int) -> Hospital:
     """The hospital, its clinics, units, neighbouring facilities and staff for one corpus seed."""
-    fake = Faker("en_US")
-    fake.seed_instance(derive_seed(seed, "hospital"))
+    fake = seeded_faker(derive_seed(seed, "hospital"))
     rng = random.Random(derive_seed(seed, "hospital", "rng"))
     town = fake.city()
     return Hospital(
@@ -262,8 +274,7 @@ def _years_before(day: date, years: int, rng: random.Random) -> date:
 
 def make_patient(seed: int, number: int, hospital: Hospital, *, id_prefix: str = "") -> Patient:
     """Patient ``number`` of the corpus with ``seed``: records, encounters and labs, all from one seeded Faker."""
-    fake = Faker("en_US")
-    fake.seed_instance(derive_seed(seed, "patient", id_prefix, number))
+    fake = seeded_faker(derive_seed(seed, "patient", id_prefix, number))
     rng = random.Random(derive_seed(seed, "patient-rng", id_prefix, number))
     sex = rng.choice("FM")
     first = fake.first_name_female() if sex == "F" else fake.first_name_male()
