@@ -8,7 +8,7 @@ import typer
 
 from deid.cli._common import handle_errors, out
 from deid.policy import load_policy
-from deid.risk.anonymize import anonymize_file
+from deid.risk.anonymizer import anonymize_file
 from deid.risk.assess import assess_file
 from deid.risk.report import AnonymizationReport, RiskReport
 

@@ -68,7 +68,7 @@ def transform_table(
 
     ``keys`` (or the raw pseudonym key) is needed by pseudonym and date_shift columns; ``scrub_texts`` by
     scrub columns; ``levels`` gives the level of each ``generalize`` column whose policy level is ``search``
-    (as chosen by :func:`deid.risk.anonymize.anonymize`; level 0 otherwise).
+    (as chosen by :func:`deid.risk.anonymizer.anonymize`; level 0 otherwise).
     """
     if table not in policy.tables:
         raise ConfigError(f"table {table} is not in the policy (it has: {', '.join(policy.tables) or 'none'})")

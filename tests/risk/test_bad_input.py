@@ -1,0 +1,91 @@
+"""Bad input to risk assessment and anonymization: clear errors naming table, column and row, never the value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from risk_helpers import col, generalize
+
+from deid.errors import ConfigError, DeidError, InputError, PrivacyThresholdError
+from deid.risk import anonymize, assess_risk
+from deid.risk.hierarchy import load_csv_hierarchy
+
+SECRET = "Quxley"  # never in a message
+
+
+def _policy(make_policy, tmp_path: Path, hierarchy_text: str = "a;ab;*\nb;ab;*\nc;cd;*\nd;cd;*\n", **risk: Any):  # type: ignore[no-untyped-def]
+    path = tmp_path / "h.csv"
+    path.write_text(hierarchy_text)
+    return make_policy({"people": {"person_key": None, "columns": {
+        "q": generalize(hierarchy=str(path)), "s": col("sensitive", "keep")}}}, **risk)
+
+
+CASES = [
+    ("missing column", {"s": ["x"]}, InputError, "table people: column q of the policy is missing from the data"),
+    ("column not in policy", {"q": ["a"], "s": ["x"], SECRET: ["1"]}, InputError,
+     f"table people: column {SECRET} is in the data but not in the policy"),
+    ("value absent from hierarchy", {"q": ["a", "b", SECRET], "s": ["x", "y", "z"]}, InputError,
+     "table people: column q: the value at row 3 is absent from its hierarchy"),
+    ("null in a quasi-identifier", {"q": ["a", None, "c"], "s": ["x", "y", "z"]}, InputError,
+     "table people: column q (quasi column) is null at row 2"),
+    ("null in a sensitive column", {"q": ["a", "b"], "s": ["x", None]}, InputError,
+     "table people: column s (sensitive column) is null at row 2"),
+    ("empty table", {"q": pl.Series([], dtype=pl.String), "s": pl.Series([], dtype=pl.String)}, InputError,
+     "table people: the table is empty"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "error", "message"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("entry", ["risk", "anonymize"])
+def test_bad_table(make_policy, tmp_path: Path, name: str, data: dict[str, Any], error: type[DeidError],
+                   message: str, entry: str) -> None:  # type: ignore[no-untyped-def]
+    policy = _policy(make_policy, tmp_path)
+    frame = pl.DataFrame(data)
+    with pytest.raises(error) as info:
+        if entry == "risk":
+            assess_risk(frame, policy, "people")
+        else:
+            anonymize(frame, policy, "people")
+    assert message in str(info.value)
+    if name != "column not in policy":  # there the column *name* is the subject, not a value
+        assert SECRET not in str(info.value)
+
+
+HIERARCHIES = [
+    ("not monotone", "a;ab;*\nb;ab;*\nc;ab;x\n", "row 3: hierarchy of column q is not monotone"),
+    ("ragged", "a;ab;*\nb;ab\n", "row 2: has 2 levels, the first row has 3"),
+    ("repeated value", "a;ab;*\na;cd;*\n", "row 2: repeats the value of row 1"),
+    ("empty cell", "a;;*\n", "row 1: empty cell"),
+    ("empty file", "", "is empty"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "message"), HIERARCHIES, ids=[h[0] for h in HIERARCHIES])
+def test_bad_hierarchy(tmp_path: Path, name: str, text: str, message: str) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_csv_hierarchy(path, "q")
+
+
+def test_missing_hierarchy_file(make_policy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    policy = make_policy({"people": {"person_key": None, "columns": {
+        "q": generalize(hierarchy="nowhere.csv")}}})
+    with pytest.raises(ConfigError, match="hierarchy file of column q not found"):
+        assess_risk(pl.DataFrame({"q": ["a"]}), policy, "people")
+
+
+def test_unmeetable_threshold_fails_closed(make_policy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    policy = _policy(make_policy, tmp_path, k=10, suppression_limit=0.0)
+    frame = pl.DataFrame({"q": ["a", "b", "c"], "s": ["x", "y", "z"]})
+    with pytest.raises(PrivacyThresholdError, match="no generalization of q meets k = 10"):
+        anonymize(frame, policy, "people")
+
+
+def test_measuring_only_policy_refuses_to_anonymize(make_policy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    policy = _policy(make_policy, tmp_path, anonymize=False)
+    with pytest.raises(ConfigError, match="only measures"):
+        anonymize(pl.DataFrame({"q": ["a"], "s": ["x"]}), policy, "people")

@@ -1,0 +1,49 @@
+"""Several rows per person: risk and anonymization work on people, not rows."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from risk_helpers import col, generalize, inline_policy
+
+from deid.risk import anonymize, assess_risk
+
+POLICY = inline_policy({"visits": {"person_key": "pid", "columns": {
+    "pid": col("person_key", "pseudonym", prefix="P-"),
+    "dx": generalize(prefixes=[1]),
+    "sex": col("quasi", "keep"),
+    "drug": col("sensitive", "keep"),
+}}}, k=2, suppression_limit=0.34)
+
+VISITS = pl.DataFrame({
+    "pid": ["1", "1", "2", "2", "3", "4", "4", "4"],
+    "dx": ["E11", "I10", "I10", "E11", "E11", "J45", "J45", "E10"],
+    "sex": ["F", "F", "F", "F", "F", "M", "M", "M"],
+    "drug": ["a", "b", "a", "b", "a", "c", "c", "d"],
+})
+KEY = b"s" * 32
+
+
+def test_risk_counts_people_not_rows() -> None:
+    report = assess_risk(VISITS, POLICY, "visits")
+    assert (report.rows, report.persons, report.person_level) == (8, 4, True)
+    # people 1 and 2 share {E11, I10} and F: one class of 2; 3 and 4 are alone
+    assert (report.classes, report.k, report.sample_uniques) == (3, 1, 2)
+    assert report.prosecutor.avg == pytest.approx(3 / 4)
+
+
+def test_rows_of_one_person_are_not_look_alikes_of_each_other() -> None:
+    one_person = VISITS.filter(pl.col("pid") == "4")
+    report = assess_risk(one_person, POLICY, "visits")
+    assert (report.persons, report.classes, report.k) == (1, 1, 1)
+
+
+def test_anonymization_suppresses_whole_people() -> None:
+    released, report = anonymize(VISITS, POLICY, "visits", keys=KEY)
+    assert report.k >= 2 and report.persons == 4
+    starred = released.filter(pl.col("sex") == "*")
+    assert report.suppressed_rows == starred.height
+    assert starred["pid"].n_unique() == report.suppressed  # every row of a suppressed person, no other
+    people = released.group_by("pid").agg((pl.col("sex") == "*").all().alias("all"), (pl.col("sex") == "*").any())
+    assert (people["all"] == people["sex"]).all()
+    assert released["pid"].str.starts_with("P-").all()
