@@ -12,8 +12,8 @@ import pytest
 from pipeline_helpers import ROOT, pipeline_doc, write_pipeline
 
 from deid.errors import PipelineError
-from deid.pipeline import Pipeline, load_pipeline, pipeline_json_schema
-from deid.release import Manifest
+from deid.pipeline import Pipeline, Plan, load_pipeline, pipeline_json_schema
+from deid.release import Manifest, ReleaseFacts
 from deid.release.verify import VerificationResult
 
 Doc = dict[str, Any]
@@ -150,7 +150,7 @@ def _undescribed(schema: dict[str, Any]) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("model", [Pipeline, Manifest, VerificationResult])
+@pytest.mark.parametrize("model", [Pipeline, Manifest, VerificationResult, Plan, ReleaseFacts])
 def test_every_field_is_described(model: type) -> None:
     assert _undescribed(model.model_json_schema()) == []  # type: ignore[attr-defined]
 

@@ -9,10 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from pipeline_helpers import DEMO_COLUMNS, EXT, ROOT, pipeline_doc, write_inputs, write_pipeline, write_table
+from pipeline_helpers import DEMO_COLUMNS, ROOT, pipeline_doc, write_inputs, write_pipeline, write_table
 from typer.testing import CliRunner
 
 from deid.cli import app
@@ -306,8 +305,3 @@ def test_plan_to_verified_release(workspace: Path) -> None:
     assert people.num_rows == 2
     assert pq.read_metadata(release / "data" / "patients" / "part-00000.parquet").metadata[
         b"deid.policy_sha256"].decode() == plan.policy.sha256
-
-
-def test_planned_extensions() -> None:
-    assert set(EXT) == {"parquet", "csv", "jsonl"}
-    assert pa.__version__
