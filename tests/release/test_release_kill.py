@@ -91,7 +91,6 @@ def _looks_like_releases(out: Path, key: Ed25519PrivateKey) -> list[Path]:
     return [f for f in folders if verify_release(f, key.public_key()).ok]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
 def test_kill_leaves_no_release_and_rerun_completes(
     tmp_path: Path, key_file: tuple[Ed25519PrivateKey, Path], point: str
@@ -123,7 +122,6 @@ def test_kill_leaves_no_release_and_rerun_completes(
     assert list((out / STAGING_DIR).iterdir()) == []
 
 
-@pytest.mark.slow
 def test_unkilled_script_completes(tmp_path: Path, key_file: tuple[Ed25519PrivateKey, Path]) -> None:
     """The harness itself works: without a kill point the same script releases."""
     key, key_path = key_file
