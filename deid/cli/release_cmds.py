@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -27,12 +28,12 @@ def register(app: typer.Typer) -> None:
     @app.command("plan")
     @handle_errors
     def plan_cli(
-        pipeline: Path = typer.Argument(..., help="Pipeline YAML file."),
-        key_dir: Path | None = typer.Option(None, "--key-dir", help="Folder written by `deid keys generate` "
-                                            "(default: DEID_KEY_DIR or the DEID_*_KEY variables)."),
-        demo_keys: bool = typer.Option(False, "--demo-keys", help="Use throw-away keys (demo runs only)."),
-        data_root: Path | None = typer.Option(None, "--data-root", help="Replace the pipeline's data_root."),
-        as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+        pipeline: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
+        key_dir: Annotated[Path | None, typer.Option("--key-dir", help="Folder written by `deid keys generate` "
+                                                     "(default: DEID_KEY_DIR or the DEID_*_KEY variables).")] = None,
+        demo_keys: Annotated[bool, typer.Option("--demo-keys", help="Use throw-away keys (demo runs only).")] = False,
+        data_root: Annotated[Path | None, typer.Option("--data-root", help="Replace the pipeline's data_root.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     ) -> None:
         """Resolve and validate a pipeline file and print the plan, without touching data."""
         plan = resolve_plan(pipeline, key_dir, demo_keys=demo_keys, data_root=data_root)
@@ -50,12 +51,13 @@ def register(app: typer.Typer) -> None:
     @app.command("verify")
     @handle_errors
     def verify_cli(
-        release: Path = typer.Argument(..., help="Release folder."),
-        public_key: Path | None = typer.Option(None, "--public-key", help="The data steward's signing.pub "
-                                               "(default: DEID_PUBLIC_KEY_FILE, then DEID_KEY_DIR/signing.pub)."),
-        purpose: str | None = typer.Option(None, "--purpose", help="Also check that this purpose is allowed "
-                                           "today."),
-        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        release: Annotated[Path, typer.Argument(help="Release folder.")],
+        public_key: Annotated[Path | None, typer.Option(
+            "--public-key", help="The data steward's signing.pub (default: DEID_PUBLIC_KEY_FILE, then "
+            "DEID_KEY_DIR/signing.pub).")] = None,
+        purpose: Annotated[str | None, typer.Option(
+            "--purpose", help="Also check that this purpose is allowed today.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Check a release's signature, file hashes, audit chain and verdict; exit 0 only if all hold (else 9)."""
         result = verify_release(release, public_key, purpose=purpose)
