@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterable, Iterator
@@ -31,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from deid import __version__
 from deid.categories import Category
 from deid.errors import DeidError, InputError, KeyMaterialError
-from deid.release.audit import AUDIT_SCHEMA_VERSION, AuditLog, AuditStep, Outcome, describe_exception, now_utc
+from deid.release.audit import AuditLog, AuditStep, Outcome, describe_exception, now_utc
 from deid.release.manifest import (
     AUDIT_FILE,
     DATA_DIR,
@@ -67,8 +68,6 @@ META_RELEASE_ID = b"deid.release_id"
 META_POLICY_SHA256 = b"deid.policy_sha256"
 DEFAULT_ROWS_PER_PART = 250_000
 _CHUNK = 1 << 20
-
-assert AUDIT_SCHEMA_VERSION == MANIFEST_SCHEMA_VERSION == 1
 
 
 class ReleaseFacts(BaseModel):
@@ -146,9 +145,11 @@ class ReleaseWriter(AbstractContextManager["ReleaseWriter"]):
             raise InputError(f"release name '{name}' must be letters, digits, '_', '.' or '-'")
         if rows_per_part < 1:
             raise InputError("rows_per_part must be at least 1")
+        run_id = run_id or uuid.uuid4().hex
+        if re.fullmatch(r"[0-9a-f]{32}", run_id) is None:
+            raise InputError("run_id must be 32 lowercase hex digits (uuid4().hex)")
         output = Path(output)
         remove_stale_staging(output)
-        run_id = run_id or uuid.uuid4().hex
         release_id = f"{name}-{now_utc().strftime('%Y%m%dT%H%M%SZ')}-{run_id[:8]}"
         writer = cls(output, release_id, run_id, policy, pipeline, allowed_use, demo_keys, rows_per_part)
         with writer.step("open release") as step:

@@ -168,6 +168,15 @@ def test_writer_refuses(tmp_path: Path, action: object, error: str) -> None:
     writer.abort()
 
 
+@pytest.mark.parametrize(("kwargs", "error"), [({"name": "a/b"}, "release name"), ({"run_id": "R1"}, "run_id"),
+                                               ({"rows_per_part": 0}, "rows_per_part")])
+def test_open_refuses(tmp_path: Path, kwargs: dict[str, object], error: str) -> None:
+    options: dict[str, object] = {"name": "t", "policy": POLICY, "pipeline": PIPELINE, "allowed_use": USE}
+    with pytest.raises(InputError, match=error):
+        ReleaseWriter.open(tmp_path, **{**options, **kwargs})  # type: ignore[arg-type]
+    assert not (tmp_path / STAGING_DIR).exists()
+
+
 def test_facts_are_validated_on_assignment(tmp_path: Path) -> None:
     writer = _open(tmp_path)
     with pytest.raises(ValidationError):
