@@ -10,16 +10,17 @@ Every problem is reported at once as ``FILE: [key.path] message``. The run execu
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
+import pyarrow as pa
 from pydantic import Field, PrivateAttr
 
 from deid.errors import InputError, PipelineError
 from deid.keys import KeySet, load_keys
-from deid.pipeline.inputs import input_columns, input_files
+from deid.pipeline.inputs import DEFAULT_BATCH_ROWS, fingerprint, input_columns, input_files, iter_batches
 from deid.pipeline.loader import load_pipeline
 from deid.pipeline.models import Canaries, InputFormat, InputSpec, Pipeline
 from deid.policy import Policy, load_policy
@@ -56,6 +57,15 @@ class PlannedInput(StrictModel):
     person_key: str | None = Field(description="Person key column, or null.")
     text_columns: list[str] = Field(description="Free-text columns (scrubbed by the note scrubber).")
     columns: list[PlannedColumn] = Field(description="Every column with its role and action, policy order.")
+
+    def batches(self, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        """The input's rows as Arrow batches, columns in policy order (this is where a run reads data)."""
+        return iter_batches([Path(f.path) for f in self.files], self.format, [c.name for c in self.columns],
+                            batch_rows)
+
+    def fingerprint(self) -> str:
+        """sha256 over the input files' names (relative to the input path) and contents."""
+        return fingerprint([Path(f.path) for f in self.files], Path(self.path))
 
 
 class PlannedKeys(StrictModel):

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from deid.cli import app
 from deid.errors import KeyMaterialError, PipelineError
 from deid.keys import generate_keys
-from deid.pipeline import exclude_persons, fingerprint, iter_batches, load_exclusions, resolve_plan
+from deid.pipeline import exclude_persons, load_exclusions, resolve_plan
 from deid.release import InputRecord, verify_release
 
 runner = CliRunner()
@@ -280,19 +280,16 @@ def test_plan_to_verified_release(workspace: Path) -> None:
     with plan.open_writer() as writer:
         removed: dict[str, int] = {}
         for planned in plan.inputs:
-            files = [Path(f.path) for f in planned.files]
-            columns = [c.name for c in planned.columns]
 
-            def kept(table: str = planned.table, files: list[Path] = files,
-                     columns: list[str] = columns) -> Any:
-                for batch in iter_batches(files, plan.input(table).format, columns):
+            def kept(table: str = planned.table) -> Any:
+                for batch in plan.input(table).batches(batch_rows=2):
                     batch, gone = exclude_persons(batch, "patient_id", excluded)
                     removed[table] = removed.get(table, 0) + gone
                     yield batch
 
             out = writer.write_table(planned.table, kept())
             writer.facts.inputs = {**writer.facts.inputs, planned.table: InputRecord(
-                format=planned.format, files=len(files), fingerprint=fingerprint(files, Path(plan.data_root)),
+                format=planned.format, files=len(planned.files), fingerprint=planned.fingerprint(),
                 rows=out.rows + removed[planned.table])}
         release = writer.finalize("approved", ["test"], plan.key_set.signing_key)
     result = verify_release(release, plan.key_set.public_key)
@@ -300,6 +297,8 @@ def test_plan_to_verified_release(workspace: Path) -> None:
     assert result.manifest is not None and result.manifest.demo_keys
     assert result.manifest.pipeline.sha256 == plan.pipeline.sha256
     assert removed == {t: 1 for t in DEMO_COLUMNS}
+    assert result.manifest.inputs["labs"].rows == 3 and result.manifest.outputs["labs"].rows == 2
+    assert result.manifest.inputs["labs"].fingerprint == plan.input("labs").fingerprint()
     people = pq.read_table(release / "data" / "patients" / "part-00000.parquet")
     assert "P1" not in people.column("patient_id").to_pylist()
     assert people.num_rows == 2
