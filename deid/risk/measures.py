@@ -80,8 +80,8 @@ def prosecutor(sizes: np.ndarray) -> SampleRisk:
 def journalist(sizes: np.ndarray, population_sizes: np.ndarray) -> SampleRisk:
     """Journalist risk: the attacker matches against a population register that holds the sample
     (El Emam 2013; ARX ``RiskModelSampleSummary.getJournalistRisk``). Per person 1 / (size of their class in
-    the population); ``avg`` is the larger of classes / population records of those classes and the mean
-    over people of sample size / population size, as ARX computes it.
+    the population); ``avg`` is the larger of classes / population records of those classes and the sum over
+    classes of sample size / population size divided by the people, as ARX computes it.
     """
     people = float(sizes.sum())
     if people == 0:
@@ -93,8 +93,9 @@ def journalist(sizes: np.ndarray, population_sizes: np.ndarray) -> SampleRisk:
 
 def marketer(sizes: np.ndarray, population_sizes: np.ndarray | None) -> float:
     """Marketer risk: the expected share of people re-identified when the attacker links everyone
-    (El Emam 2013; ARX ``RiskModelSampleSummary.getMarketerRisk``): mean over people of
-    sample class size / population class size; without a population, classes / people.
+    (El Emam 2013; ARX ``RiskModelSampleSummary.getMarketerRisk``): the expected number of correct matches,
+    the sum over classes of sample class size / population class size, divided by the people; without a
+    population (population = sample), classes / people.
     """
     people = float(sizes.sum())
     if people == 0:

@@ -161,7 +161,11 @@ def build_units(
         use_rule = isinstance(rule, GeneralizeColumn) and (wanted is None or column in wanted)
         if use_rule:
             assert isinstance(rule, GeneralizeColumn)
-            base = hierarchy_for(rule, column, policy, raw_values)
+            try:
+                base = hierarchy_for(rule, column, policy, raw_values)
+            except InputError:
+                _raise_with_row(lazy, policy, table, column)
+                raise
             missing = [v for v in raw_values if v not in base.index]
             if missing:
                 row = first_row(text, pl.col(column).is_in(pl.Series(missing[:1000], dtype=pl.String)))
@@ -194,6 +198,15 @@ def build_units(
         units.sensitive_codes.append(codes)
         units.sensitive_ordered.append(ordered)
     return units
+
+
+def _raise_with_row(frame: pl.LazyFrame, policy: Policy, table: str, column: str) -> None:
+    """Re-run the transform checks of ``column`` to name the first bad row (the hierarchy did not)."""
+    from deid.tabular.validate import validate_table
+
+    spec = policy.tables[table]
+    only = TableSpec(person_key=None, columns={column: spec.columns[column]})
+    validate_table(frame.select(column), only, policy, table)
 
 
 def _encode(series: pl.Series, leaves: Sequence[str]) -> np.ndarray:

@@ -89,3 +89,15 @@ def test_measuring_only_policy_refuses_to_anonymize(make_policy, tmp_path: Path)
     policy = _policy(make_policy, tmp_path, anonymize=False)
     with pytest.raises(ConfigError, match="only measures"):
         anonymize(pl.DataFrame({"q": ["a"], "s": ["x"]}), policy, "people")
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    (["5", SECRET, "7"], "table people: column q: the value at row 2 is not a number"),
+    (["5", "12"], "table people: column q: the value at row 2 lies in no interval of level 1"),
+])
+def test_interval_hierarchy_errors_name_the_row(make_policy, values: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    policy = make_policy({"people": {"person_key": None, "columns": {
+        "q": generalize(intervals=[[{"low": 0, "high": 10, "label": "low"}]])}}})
+    with pytest.raises(InputError) as info:
+        assess_risk(pl.DataFrame({"q": values}), policy, "people")
+    assert message in str(info.value) and SECRET not in str(info.value)

@@ -47,3 +47,21 @@ def test_anonymization_suppresses_whole_people() -> None:
     people = released.group_by("pid").agg((pl.col("sex") == "*").all().alias("all"), (pl.col("sex") == "*").any())
     assert (people["all"] == people["sex"]).all()
     assert released["pid"].str.starts_with("P-").all()
+
+
+def test_journalist_and_marketer_against_a_population_table(shared) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from deid.policy import load_policy
+
+    policy = load_policy(Path(__file__).resolve().parents[2] / "policies" / "examples" / "adult.yaml")
+    sample = pl.read_csv(shared / "data" / "adult" / "adult_subset.csv", separator=";", infer_schema=False)
+    population = pl.concat([sample, sample, sample])
+    report = assess_risk(sample, policy, "adult", population_table=population)
+    assert report.journalist.source == "population table"
+    assert report.journalist.max == pytest.approx(1 / 3)  # every class is three times larger in the population
+    # expected correct matches: each class contributes f/F = 1/3 (ARX's definition)
+    assert report.marketer == pytest.approx(report.classes / 3 / report.persons)
+    assert report.prosecutor.max == 1.0
+    with pytest.raises(Exception, match="population must contain the sample"):
+        assess_risk(sample, policy, "adult", population_table=sample.head(10))
