@@ -19,8 +19,10 @@ def _pct(value: float | None) -> str:
 
 def _print_risk(report: RiskReport) -> None:
     lines = [
-        f"table {report.table}: {report.rows} rows, {report.persons} people"
-        + (" (rows combined per person)" if report.person_level else ""),
+        (
+            f"table {report.table}: {report.rows} rows, {report.persons} people"
+            + (" (rows combined per person)" if report.person_level else "")
+        ),
         f"quasi-identifiers: {', '.join(report.quasi_identifiers)}",
         f"equivalence classes: {report.classes}   k: {report.k}   sample uniques: {report.sample_uniques}",
         f"prosecutor risk: highest {report.prosecutor.max:.4f}, average {report.prosecutor.avg:.4f}",
@@ -53,11 +55,15 @@ def _print_anonymization(report: AnonymizationReport, output: Path) -> None:
     lines = [
         f"wrote {output}",
         f"levels: {levels}",
-        f"suppressed: {report.suppressed} people ({report.suppressed_rows} rows), "
-        f"limit {report.suppression_limit:.2%}",
+        (
+            f"suppressed: {report.suppressed} people ({report.suppressed_rows} rows), "
+            f"limit {report.suppression_limit:.2%}"
+        ),
         f"classes: {report.classes}   k: {report.k}",
-        f"loss: {report.loss:.4f}   discernibility: {report.discernibility:.0f}   "
-        f"average class size: {report.avg_class_size:.1f}",
+        (
+            f"loss: {report.loss:.4f}   discernibility: {report.discernibility:.0f}   "
+            f"average class size: {report.avg_class_size:.1f}"
+        ),
         f"searched {report.evaluated} of {report.lattice_size} transformations in {report.seconds:.2f} s",
     ]
     for line in lines:
@@ -74,7 +80,10 @@ def register(app: typer.Typer) -> None:
         policy: Path = typer.Option(..., "--policy", help="Policy file naming the columns' roles."),
         as_json: bool = typer.Option(False, "--json", help="Print the full report as one JSON object."),
         population: int | None = typer.Option(
-            None, "--population", min=1, help="Population size for the uniqueness models (overrides the policy)."
+            None,
+            "--population",
+            min=1,
+            help="Population size for the uniqueness models (overrides the policy).",
         ),
         population_table: Path | None = typer.Option(
             None, "--population-table", help="The population the data was drawn from, for journalist risk."
@@ -96,10 +105,17 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def anonymize_cli(
         table: Path = typer.Argument(..., help="Table to anonymize: CSV (';' or ','), Parquet or JSONL."),
-        output: Path = typer.Option(..., "-o", "--output", help="Where to write the release (.parquet/.csv/.jsonl)."),
-        policy: Path = typer.Option(..., "--policy", help="Policy file with the columns' rules and thresholds."),
+        output: Path = typer.Option(
+            ..., "-o", "--output", help="Where to write the release (.parquet/.csv/.jsonl)."
+        ),
+        policy: Path = typer.Option(
+            ..., "--policy", help="Policy file with the columns' rules and thresholds."
+        ),
         suppression_limit: float | None = typer.Option(
-            None, "--suppression-limit", min=0.0, max=1.0,
+            None,
+            "--suppression-limit",
+            min=0.0,
+            max=1.0,
             help="Largest share of people to suppress (overrides the policy).",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
@@ -112,7 +128,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Generalize and suppress a table until the policy's privacy models hold, with the least loss."""
         report = anonymize_file(
-            table, output, load_policy(policy), table_name, suppression_limit=suppression_limit, key_dir=key_dir
+            table,
+            output,
+            load_policy(policy),
+            table_name,
+            suppression_limit=suppression_limit,
+            key_dir=key_dir,
         )
         if as_json:
             typer.echo(report.model_dump_json(indent=2))

@@ -17,8 +17,12 @@ from deid.risk.report import AnonymizationReport, RiskReport
 __all__ = ["AnonymizationReport", "RiskReport", "anonymize", "anonymize_file", "assess_file", "assess_risk"]
 
 # The entry points use deid.tabular, which uses deid.risk.hierarchy: import them on first use.
-_LAZY = {"anonymize": "deid.risk.anonymizer", "anonymize_file": "deid.risk.anonymizer",
-         "assess_file": "deid.risk.assess", "assess_risk": "deid.risk.assess"}
+_LAZY = {
+    "anonymize": "deid.risk.anonymizer",
+    "anonymize_file": "deid.risk.anonymizer",
+    "assess_file": "deid.risk.assess",
+    "assess_risk": "deid.risk.assess",
+}
 
 
 def __getattr__(name: str) -> Any:

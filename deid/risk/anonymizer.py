@@ -35,7 +35,8 @@ def searched_columns(policy: Policy, table: str) -> list[str]:
     """Quasi-identifiers whose generalization level the search chooses."""
     spec = policy.tables[table]
     return [
-        q for q in policy.quasi_identifiers(table)
+        q
+        for q in policy.quasi_identifiers(table)
         if isinstance(spec.columns[q], GeneralizeColumn) and spec.columns[q].level == "search"  # type: ignore[union-attr]
     ]
 
@@ -73,7 +74,9 @@ def anonymize(
     if table not in policy.tables:
         raise ConfigError(f"table {table} is not in the policy")
     if not policy.risk.anonymize:
-        raise ConfigError("the policy sets risk.anonymize to false: it only measures; set it to true to anonymize")
+        raise ConfigError(
+            "the policy sets risk.anonymize to false: it only measures; set it to true to anonymize"
+        )
     req = Requirements.from_policy(policy.risk, suppression_limit)
     raw_key = keys.pseudonym_key if isinstance(keys, KeySet) else keys
     lazy = frame.lazy()
@@ -95,7 +98,10 @@ def anonymize(
     flag_series = flags.collect().to_series()
     qis_out = [q for q in units.qis if q in released.columns]
     released = released.with_columns(
-        [pl.when(flag_series).then(pl.lit(SUPPRESSED)).otherwise(pl.col(q).cast(pl.String)).alias(q) for q in qis_out]
+        [
+            pl.when(flag_series).then(pl.lit(SUPPRESSED)).otherwise(pl.col(q).cast(pl.String)).alias(q)
+            for q in qis_out
+        ]
     )
     report = _report(units, best, result, req, policy, table, searched, int(flag_series.sum()))
     return released, report
@@ -123,17 +129,23 @@ def _suppression_flags(
         if level == 0:
             generalized.append(base.alias(q))
             continue
-        generalized.append(base.replace_strict(list(hierarchy.leaves), hierarchy.level_column(level),
-                                               return_dtype=pl.String).alias(q))
+        generalized.append(
+            base.replace_strict(
+                list(hierarchy.leaves), hierarchy.level_column(level), return_dtype=pl.String
+            ).alias(q)
+        )
     bad_classes = np.flatnonzero(best.suppressed_classes)
     if bad_classes.size == 0:
         return qi_frame.select(pl.repeat(False, pl.len()).alias(_FLAG))
     first_unit = np.zeros(best.suppressed_classes.size, dtype=np.int64)
     first_unit[best.inverse] = np.arange(best.inverse.size)
-    signatures = pl.DataFrame({
-        q: [h.labels[lv][int(h.codes[lv][codes[first_unit[c]]])] for c in bad_classes]
-        for q, h, lv, codes in zip(units.qis, units.hierarchies, best.levels, units.qi_codes, strict=True)
-    }, schema={q: pl.String for q in units.qis}).with_columns(pl.lit(True).alias(_FLAG))
+    signatures = pl.DataFrame(
+        {
+            q: [h.labels[lv][int(h.codes[lv][codes[first_unit[c]]])] for c in bad_classes]
+            for q, h, lv, codes in zip(units.qis, units.hierarchies, best.levels, units.qi_codes, strict=True)
+        },
+        schema={q: pl.String for q in units.qis},
+    ).with_columns(pl.lit(True).alias(_FLAG))
     rows = qi_frame.with_row_index(_ROW)
     key = policy.tables[table].person_key
     if units.person_level and key is not None:
@@ -148,8 +160,16 @@ def _suppression_flags(
     return out.sort(_ROW).select(pl.col(_FLAG).fill_null(False))
 
 
-def _report(units: Units, best: Evaluation, result, req: Requirements, policy: Policy, table: str,  # type: ignore[no-untyped-def]
-            searched: list[str], suppressed_rows: int) -> AnonymizationReport:
+def _report(
+    units: Units,
+    best: Evaluation,
+    result,
+    req: Requirements,
+    policy: Policy,
+    table: str,  # type: ignore[no-untyped-def]
+    searched: list[str],
+    suppressed_rows: int,
+) -> AnonymizationReport:
     assert best.loss is not None
     spec = policy.tables[table]
     levels: dict[str, int] = {}
@@ -163,7 +183,9 @@ def _report(units: Units, best: Evaluation, result, req: Requirements, policy: P
                 f"information loss that meets k = {req.k}{_models_text(req)} (policy reason: {rule.reason})"
             )
         else:
-            levels[q] = rule.level if isinstance(rule, GeneralizeColumn) and isinstance(rule.level, int) else 0
+            levels[q] = (
+                rule.level if isinstance(rule, GeneralizeColumn) and isinstance(rule.level, int) else 0
+            )
             reasons.append(f"{q}: {rule.action} as the policy fixes it (policy reason: {rule.reason})")
     reasons.append(
         f"{best.suppressed} people in classes violating the privacy models were suppressed (every quasi-identifier "
@@ -171,8 +193,10 @@ def _report(units: Units, best: Evaluation, result, req: Requirements, policy: P
     )
     loss = best.loss
     loss_model = LossModel(
-        loss=loss.loss, loss_per_column=dict(zip(units.qis, loss.per_column, strict=True)),
-        discernibility=loss.discernibility, avg_class_size=loss.avg_class_size,
+        loss=loss.loss,
+        loss_per_column=dict(zip(units.qis, loss.per_column, strict=True)),
+        discernibility=loss.discernibility,
+        avg_class_size=loss.avg_class_size,
     )
     return AnonymizationReport(
         schema_version=RISK_SCHEMA_VERSION,
@@ -220,6 +244,8 @@ def anonymize_file(
     keyed = any(r.action in {"pseudonym", "date_shift"} for r in policy.tables[name].columns.values())
     if keys is None and keyed:
         keys = load_keys(key_dir, need_signing=False)
-    released, report = anonymize(scan_table(path), policy, name, suppression_limit=suppression_limit, keys=keys)
+    released, report = anonymize(
+        scan_table(path), policy, name, suppression_limit=suppression_limit, keys=keys
+    )
     write_table(released, output)
     return report

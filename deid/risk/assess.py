@@ -89,7 +89,9 @@ def assess_units(
     if sizes.size == 0:
         raise InputError(f"table {units.table}: every person is suppressed; there is no risk left to measure")
     if population is not None and population < units.persons:
-        raise ConfigError(f"population size {population} is smaller than the {units.persons} people in the data")
+        raise ConfigError(
+            f"population size {population} is smaller than the {units.persons} people in the data"
+        )
 
     pop_sizes = None
     if population_table is not None:
@@ -145,7 +147,12 @@ def _released(units: Units, part: Partition) -> tuple[np.ndarray, int]:
 def _population_uniques(sizes: np.ndarray, population: int | None) -> PopulationUniquesModel:
     if population is None:
         return PopulationUniquesModel(
-            population=None, sampling_fraction=None, pitman=None, zayatz=None, snb=None, dankar=None,
+            population=None,
+            sampling_fraction=None,
+            pitman=None,
+            zayatz=None,
+            snb=None,
+            dankar=None,
             dankar_model=None,
         )
     est = population_uniqueness(sizes, population)
@@ -241,7 +248,9 @@ def _population_sizes(
         raise InputError(f"population table: column {missing[0]} (a quasi-identifier) is missing")
     if units.person_level:
         raise InputError("a population table is supported for tables with one row per person only")
-    pop = lazy.select([as_text(q, schema[q]) for q in units.qis]).group_by(units.qis).agg(pl.len().alias("__n"))
+    pop = (
+        lazy.select([as_text(q, schema[q]) for q in units.qis]).group_by(units.qis).agg(pl.len().alias("__n"))
+    )
     first_unit = np.zeros(part.classes, dtype=np.int64)
     first_unit[part.inverse] = np.arange(part.inverse.size)
     sample = pl.DataFrame(
@@ -266,22 +275,33 @@ def _checks(report: RiskReport, policy: Policy) -> list[CheckModel]:
     risk = policy.risk
     checks = [
         CheckModel(
-            model="k-anonymity", required=risk.k, measured=report.k, passed=report.k >= risk.k,
+            model="k-anonymity",
+            required=risk.k,
+            measured=report.k,
+            passed=report.k >= risk.k,
             reason=f"every equivalence class must hold at least {risk.k} people",
         )
     ]
     if risk.max_prosecutor_risk is not None:
-        checks.append(CheckModel(
-            model="max prosecutor risk", required=risk.max_prosecutor_risk, measured=report.prosecutor.max,
-            passed=report.prosecutor.max <= risk.max_prosecutor_risk,
-            reason="no person may be re-identified with a higher probability",
-        ))
+        checks.append(
+            CheckModel(
+                model="max prosecutor risk",
+                required=risk.max_prosecutor_risk,
+                measured=report.prosecutor.max,
+                passed=report.prosecutor.max <= risk.max_prosecutor_risk,
+                reason="no person may be re-identified with a higher probability",
+            )
+        )
     if risk.avg_prosecutor_risk is not None:
-        checks.append(CheckModel(
-            model="average prosecutor risk", required=risk.avg_prosecutor_risk, measured=report.prosecutor.avg,
-            passed=report.prosecutor.avg <= risk.avg_prosecutor_risk,
-            reason="the expected share of people re-identified may not be higher",
-        ))
+        checks.append(
+            CheckModel(
+                model="average prosecutor risk",
+                required=risk.avg_prosecutor_risk,
+                measured=report.prosecutor.avg,
+                passed=report.prosecutor.avg <= risk.avg_prosecutor_risk,
+                reason="the expected share of people re-identified may not be higher",
+            )
+        )
     for req in risk.l_diversity:
         figures_ = report.l_diversity.get(req.attribute)
         if figures_ is None:
@@ -294,20 +314,28 @@ def _checks(report: RiskReport, policy: Policy) -> list[CheckModel]:
             c_min = figures_.recursive.c_min
             measured = float("inf") if c_min is None else c_min
             passed = c_min is not None and req.c is not None and c_min < req.c
-        checks.append(CheckModel(
-            model=f"{req.variant} l-diversity ({req.attribute})",
-            required=req.c if req.variant == "recursive" and req.c is not None else req.l,
-            measured=measured, passed=passed,
-            reason=f"every class must hold diverse values of {req.attribute} (l = {req.l:g})",
-        ))
+        checks.append(
+            CheckModel(
+                model=f"{req.variant} l-diversity ({req.attribute})",
+                required=req.c if req.variant == "recursive" and req.c is not None else req.l,
+                measured=measured,
+                passed=passed,
+                reason=f"every class must hold diverse values of {req.attribute} (l = {req.l:g})",
+            )
+        )
     for req in risk.t_closeness:
         t_fig = report.t_closeness.get(req.attribute)
         if t_fig is None:
             continue
-        checks.append(CheckModel(
-            model=f"t-closeness ({req.attribute})", required=req.t, measured=t_fig.t, passed=t_fig.t <= req.t,
-            reason=f"the distribution of {req.attribute} in every class must stay close to the whole table's",
-        ))
+        checks.append(
+            CheckModel(
+                model=f"t-closeness ({req.attribute})",
+                required=req.t,
+                measured=t_fig.t,
+                passed=t_fig.t <= req.t,
+                reason=f"the distribution of {req.attribute} in every class must stay close to the whole table's",
+            )
+        )
     return checks
 
 

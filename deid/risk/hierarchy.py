@@ -88,7 +88,9 @@ def _build(column: str, source: str, table: Sequence[Sequence[str]], *, first_ro
         if any(cell == "" for cell in row):
             raise ConfigError(f"{where}: empty cell in the hierarchy of column {column}")
         if row[0] in index:
-            raise ConfigError(f"{where}: repeats the value of row {first_row + index[row[0]]} (column {column})")
+            raise ConfigError(
+                f"{where}: repeats the value of row {first_row + index[row[0]]} (column {column})"
+            )
         index[row[0]] = i
     labels: list[tuple[str, ...]] = []
     codes: list[np.ndarray] = []
@@ -140,7 +142,9 @@ def interval_hierarchy(column: str, bands: list[list[Interval]], values: Sequenc
         try:
             number = float(value)
         except ValueError:
-            raise InputError(f"column {column}: a value is not a number; interval hierarchies need numbers") from None
+            raise InputError(
+                f"column {column}: a value is not a number; interval hierarchies need numbers"
+            ) from None
         if math.isnan(number):
             raise InputError(f"column {column}: a value is NaN; interval hierarchies need numbers")
         numbers[value] = number

@@ -52,8 +52,14 @@ class Requirements:
         limit = risk.suppression_limit if suppression_limit is None else suppression_limit
         if not 0 <= limit <= 1:
             raise ConfigError(f"the suppression limit must lie between 0 and 1 (got {limit})")
-        return cls(risk.k, limit, risk.max_prosecutor_risk, risk.avg_prosecutor_risk,
-                   tuple(risk.l_diversity), tuple(risk.t_closeness))
+        return cls(
+            risk.k,
+            limit,
+            risk.max_prosecutor_risk,
+            risk.avg_prosecutor_risk,
+            tuple(risk.l_diversity),
+            tuple(risk.t_closeness),
+        )
 
     @property
     def effective_k(self) -> int:
@@ -101,17 +107,25 @@ class Evaluator:
         self._sensitive = {name: i for i, name in enumerate(units.sensitive)}
         for model in [*req.l_diversity, *req.t_closeness]:
             if model.attribute not in self._sensitive:
-                raise ConfigError(f"privacy model names {model.attribute}, which is not a sensitive column here")
+                raise ConfigError(
+                    f"privacy model names {model.attribute}, which is not a sensitive column here"
+                )
         # Per QI and level: each unit's code and domain share, computed once for the whole search.
-        self._codes = [[h.codes[lv][c].astype(np.int64) for lv in range(h.height)]
-                       for h, c in zip(units.hierarchies, units.qi_codes, strict=True)]
+        self._codes = [
+            [h.codes[lv][c].astype(np.int64) for lv in range(h.height)]
+            for h, c in zip(units.hierarchies, units.qi_codes, strict=True)
+        ]
         self._cards = [[len(h.labels[lv]) for lv in range(h.height)] for h in units.hierarchies]
-        self._shares = [[h.shares(lv)[c] for lv in range(h.height)]
-                        for h, c in zip(units.hierarchies, units.qi_codes, strict=True)]
+        self._shares = [
+            [h.shares(lv)[c] for lv in range(h.height)]
+            for h, c in zip(units.hierarchies, units.qi_codes, strict=True)
+        ]
         self._domains = [len(h.leaves) for h in units.hierarchies]
         self._weights = units.counts.astype(np.float64)
         self._overall = {
-            i: np.bincount(units.sensitive_codes[i], weights=units.counts, minlength=len(units.sensitive_labels[i]))
+            i: np.bincount(
+                units.sensitive_codes[i], weights=units.counts, minlength=len(units.sensitive_labels[i])
+            )
             for i in range(len(units.sensitive))
         }
 
@@ -147,11 +161,16 @@ class Evaluator:
             feasible = avg <= req.avg_prosecutor_risk + 1e-12
         loss = self.loss(levels, part.inverse, sizes, bad) if feasible else None
         return Evaluation(
-            levels=levels, feasible=feasible, monotone_ok=monotone_ok, suppressed=suppressed,
-            classes=int(released.size), k=int(released.min()) if released.size else 0, loss=loss,
-            suppressed_classes=bad, inverse=part.inverse,
+            levels=levels,
+            feasible=feasible,
+            monotone_ok=monotone_ok,
+            suppressed=suppressed,
+            classes=int(released.size),
+            k=int(released.min()) if released.size else 0,
+            loss=loss,
+            suppressed_classes=bad,
+            inverse=part.inverse,
         )
-
 
     def partition(self, levels: tuple[int, ...]) -> Partition:
         """Classes of ``levels`` (as :func:`deid.risk.measures.partition`, from the precomputed codes)."""
@@ -183,8 +202,12 @@ class Evaluator:
             for d, level in enumerate(levels)
         )
         kept = sizes[~bad].astype(np.float64)
-        return Loss(geometric(per_column), per_column, float((kept**2).sum()) + suppressed * people,
-                    float(kept.sum() / kept.size) if kept.size else 0.0)
+        return Loss(
+            geometric(per_column),
+            per_column,
+            float((kept**2).sum()) + suppressed * people,
+            float(kept.sum() / kept.size) if kept.size else 0.0,
+        )
 
 
 def _better(a: Evaluation, b: Evaluation | None) -> bool:
@@ -264,12 +287,22 @@ def search(units: Units, req: Requirements, searchable: list[bool]) -> SearchRes
             best = result
     if best is not None:
         best = evaluator.evaluate(best.levels)
-    return SearchResult(best, int(nodes.shape[0]), len(cache), int(nodes.shape[0]) - len(cache),
-                        time.perf_counter() - started)
+    return SearchResult(
+        best, int(nodes.shape[0]), len(cache), int(nodes.shape[0]) - len(cache), time.perf_counter() - started
+    )
 
 
 def _summary(result: Evaluation) -> Evaluation:
     """The evaluation without its per-unit arrays (kept in the search cache)."""
     empty = np.zeros(0, dtype=bool)
-    return Evaluation(result.levels, result.feasible, result.monotone_ok, result.suppressed, result.classes,
-                      result.k, result.loss, empty, empty.astype(np.int64))
+    return Evaluation(
+        result.levels,
+        result.feasible,
+        result.monotone_ok,
+        result.suppressed,
+        result.classes,
+        result.k,
+        result.loss,
+        empty,
+        empty.astype(np.int64),
+    )

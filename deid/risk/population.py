@@ -129,13 +129,20 @@ def pitman_uniques(hist: ClassHistogram, population: float) -> float:
 
 def _hypergeom_p1(population: float, successes: np.ndarray, draws: float) -> np.ndarray:
     """P(X = 1) for X ~ Hypergeometric(N=population, K=successes, n=draws), in log space."""
+
     def log_choose(a: float | np.ndarray, b: float | np.ndarray) -> np.ndarray:
-        return gammaln(np.asarray(a) + 1) - gammaln(np.asarray(b) + 1) - gammaln(np.asarray(a) - np.asarray(b) + 1)
+        return (
+            gammaln(np.asarray(a) + 1)
+            - gammaln(np.asarray(b) + 1)
+            - gammaln(np.asarray(a) - np.asarray(b) + 1)
+        )
 
     k = np.asarray(successes, dtype=np.float64)
     out = np.zeros_like(k)
     ok = (population - k) >= (draws - 1)
-    out[ok] = np.exp(np.log(k[ok]) + log_choose(population - k[ok], draws - 1) - log_choose(population, draws))
+    out[ok] = np.exp(
+        np.log(k[ok]) + log_choose(population - k[ok], draws - 1) - log_choose(population, draws)
+    )
     return out
 
 

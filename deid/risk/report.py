@@ -30,7 +30,9 @@ class RiskSummaryModel(_Model):
 class JournalistModel(RiskSummaryModel):
     """Journalist risk and where the population class sizes came from."""
 
-    source: str = Field(description="'population table' or 'sample' (no table: equals prosecutor, as in ARX).")
+    source: str = Field(
+        description="'population table' or 'sample' (no table: equals prosecutor, as in ARX)."
+    )
 
 
 class PopulationUniquesModel(_Model):
@@ -76,7 +78,9 @@ class FiguresModel(_Model):
     prosecutor_max: float = Field(description="Highest prosecutor risk.")
     prosecutor_avg: float = Field(description="Average prosecutor risk.")
     records_at_risk: dict[str, float] = Field(description="Share of people above each prosecutor threshold.")
-    population_uniques: float | None = Field(description="Dankar's population-uniques estimate, if estimable.")
+    population_uniques: float | None = Field(
+        description="Dankar's population-uniques estimate, if estimable."
+    )
     l_distinct: dict[str, int] = Field(description="Distinct l-diversity per sensitive attribute.")
     t_closeness: dict[str, float] = Field(description="t per sensitive attribute.")
 
@@ -116,7 +120,9 @@ class RiskReport(_Model):
     k: int = Field(description="Size of the smallest equivalence class.")
     sample_uniques: int = Field(description="People alone in their class.")
     prosecutor: RiskSummaryModel = Field(description="Prosecutor risk (the attacker knows the person is in).")
-    journalist: JournalistModel = Field(description="Journalist risk (the attacker holds a population register).")
+    journalist: JournalistModel = Field(
+        description="Journalist risk (the attacker holds a population register)."
+    )
     marketer: float = Field(description="Marketer risk: expected share re-identified when all are linked.")
     population_uniques: PopulationUniquesModel = Field(description="Population uniqueness estimates.")
     l_diversity: dict[str, LDiversityModel] = Field(description="l-diversity per sensitive attribute.")
@@ -152,7 +158,9 @@ class AnonymizationReport(_Model):
     searched: list[str] = Field(description="Quasi-identifiers whose level the search chose.")
     suppressed: int = Field(description="People suppressed (every QI set to '*').")
     suppressed_rows: int = Field(description="Rows of those people.")
-    suppression_limit: float = Field(description="Largest share of people the search was allowed to suppress.")
+    suppression_limit: float = Field(
+        description="Largest share of people the search was allowed to suppress."
+    )
     classes: int = Field(description="Equivalence classes among the released (not suppressed) people.")
     k: int = Field(description="Smallest released class.")
     persons: int = Field(description="People in the data.")

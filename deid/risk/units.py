@@ -72,7 +72,8 @@ def as_text(name: str, dtype: pl.DataType) -> pl.Expr:
         return column
     if dtype.is_float():
         return (
-            pl.when(column == column.round(0)).then(column.cast(pl.Int64, strict=False).cast(pl.String))
+            pl.when(column == column.round(0))
+            .then(column.cast(pl.Int64, strict=False).cast(pl.String))
             .otherwise(column.cast(pl.String))
             .alias(name)
         )
@@ -227,7 +228,9 @@ def _encode_sensitive(series: pl.Series, policy: Policy, column: str) -> tuple[l
     numeric = len(numbers) == len(values)
     ordered = declared[0] == "ordered" if declared else numeric
     if ordered and not numeric:
-        raise InputError(f"column {column}: t-closeness with the ordered distance needs numbers; a value is not one")
+        raise InputError(
+            f"column {column}: t-closeness with the ordered distance needs numbers; a value is not one"
+        )
     labels = sorted(values, key=lambda v: numbers[v]) if numeric else sorted(values)
     return labels, _encode(series, labels), ordered
 

@@ -248,7 +248,9 @@ def _generalize(name: str, rule: ColumnRule, ctx: Context) -> Built:
     if rule.hierarchy is not None:
         hierarchy = load_csv_hierarchy(ctx.policy.resolve(rule.hierarchy), name)
         if level > hierarchy.top:
-            raise ConfigError(f"table {ctx.table}: column {name}: level {level} is above the hierarchy's top {hierarchy.top}")
+            raise ConfigError(
+                f"table {ctx.table}: column {name}: level {level} is above the hierarchy's top {hierarchy.top}"
+            )
         mapping = hierarchy.mapping(level)
         expr = value.replace_strict(list(mapping), list(mapping.values()), return_dtype=pl.String)
         return expr.alias(name), f"level {level} of {rule.hierarchy} ({how})"
@@ -286,7 +288,9 @@ def _scrub(name: str, rule: ColumnRule, ctx: Context) -> Built:
         frame = series.struct.unnest()
         scrubbed = scrub(frame["t"].to_list(), frame["p"].to_list())
         if len(scrubbed) != len(frame):
-            raise ConfigError(f"table {ctx.table}: column {name}: the scrubber returned a different number of texts")
+            raise ConfigError(
+                f"table {ctx.table}: column {name}: the scrubber returned a different number of texts"
+            )
         return pl.Series(name, scrubbed, dtype=pl.String)
 
     return fields.map_batches(run, return_dtype=pl.String, is_elementwise=True).alias(name), (

@@ -71,12 +71,16 @@ def transform_table(
     (as chosen by :func:`deid.risk.anonymizer.anonymize`; level 0 otherwise).
     """
     if table not in policy.tables:
-        raise ConfigError(f"table {table} is not in the policy (it has: {', '.join(policy.tables) or 'none'})")
+        raise ConfigError(
+            f"table {table} is not in the policy (it has: {', '.join(policy.tables) or 'none'})"
+        )
     spec = policy.tables[table]
     lazy = frame.lazy()
     schema = lazy.collect_schema()
     check_columns(schema.names(), spec, table)
-    rows = validate_table(lazy, spec, policy, table, levels=levels, row_offset=row_offset) if validate else None
+    rows = (
+        validate_table(lazy, spec, policy, table, levels=levels, row_offset=row_offset) if validate else None
+    )
     ctx = Context(
         table=table,
         policy=policy,
@@ -93,10 +97,16 @@ def transform_table(
         expr, detail = ACTIONS[rule.action](name, rule, ctx)
         if expr is not None:
             expressions.append(expr)
-        records.append(ColumnTransform(
-            column=name, role=rule.role.value, action=rule.action, reason=rule.reason, detail=detail,
-            released=expr is not None,
-        ))
+        records.append(
+            ColumnTransform(
+                column=name,
+                role=rule.role.value,
+                action=rule.action,
+                reason=rule.reason,
+                detail=detail,
+                released=expr is not None,
+            )
+        )
     result = TransformResult(schema_version=TRANSFORM_SCHEMA_VERSION, table=table, rows=rows, columns=records)
     return lazy.select(expressions), result
 

@@ -66,7 +66,9 @@ def write_table(frame: pl.DataFrame | pl.LazyFrame, path: str | Path) -> Path:
     elif suffix in JSONL_SUFFIXES:
         data.write_ndjson(path)
     else:
-        raise InputError(f"{path}: unknown output format {suffix or '(no suffix)'}; use .parquet, .csv or .jsonl")
+        raise InputError(
+            f"{path}: unknown output format {suffix or '(no suffix)'}; use .parquet, .csv or .jsonl"
+        )
     return path
 
 

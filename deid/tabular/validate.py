@@ -19,24 +19,35 @@ from deid.tabular.actions import date_part, number, text, zip_text
 _ROW = "__deid_row__"
 
 
-def _checks(name: str, rule: ColumnRule, policy: Policy, schema: Mapping[str, pl.DataType],
-            levels: Mapping[str, int]) -> list[tuple[pl.Expr, str]]:
+def _checks(
+    name: str, rule: ColumnRule, policy: Policy, schema: Mapping[str, pl.DataType], levels: Mapping[str, int]
+) -> list[tuple[pl.Expr, str]]:
     """(bad-row predicate, what is wrong) for column ``name``."""
     dtype = schema[name]
     present = pl.col(name).is_not_null()
     if rule.action in {"date_shift", "year_only"}:
-        return [(present & date_part(name, dtype).is_null(),
-                 "is not a date (use a date type or ISO 8601 text, YYYY-MM-DD)")]
+        return [
+            (
+                present & date_part(name, dtype).is_null(),
+                "is not a date (use a date type or ISO 8601 text, YYYY-MM-DD)",
+            )
+        ]
     if rule.action in {"age", "top_bottom_code"}:
         return [(present & number(name, dtype).is_null(), "is not a number")]
     if rule.action == "zip3":
-        return [(present & ~zip_text(name, dtype).str.contains(r"^\d{3}"), "is not a ZIP code (3 leading digits)")]
+        return [
+            (present & ~zip_text(name, dtype).str.contains(r"^\d{3}"), "is not a ZIP code (3 leading digits)")
+        ]
     if isinstance(rule, GeneralizeColumn):
         if rule.hierarchy is not None:
             hierarchy = load_csv_hierarchy(policy.resolve(rule.hierarchy), name)
             leaves = pl.Series(list(hierarchy.leaves), dtype=pl.String)
-            return [(present & ~text(name, dtype).is_in(leaves),
-                     f"is absent from its hierarchy {rule.hierarchy}; add it to the hierarchy")]
+            return [
+                (
+                    present & ~text(name, dtype).is_in(leaves),
+                    f"is absent from its hierarchy {rule.hierarchy}; add it to the hierarchy",
+                )
+            ]
         if rule.intervals is not None:
             num = number(name, dtype)
             checks = [(present & num.is_null(), "is not a number (interval hierarchy)")]
@@ -71,5 +82,7 @@ def validate_table(
     for i, (name, problem, _) in enumerate(checks):
         row = result[f"c{i}"][0]
         if row is not None:
-            raise InputError(f"table {table}: column {name}: the value at row {int(row) + 1 + row_offset} {problem}")
+            raise InputError(
+                f"table {table}: column {name}: the value at row {int(row) + 1 + row_offset} {problem}"
+            )
     return int(result["__rows"][0])

@@ -22,8 +22,14 @@ def base_document() -> dict[str, Any]:
 def risk_section(**overrides: Any) -> dict[str, Any]:
     """A risk section with every field explicit."""
     risk: dict[str, Any] = {
-        "k": 2, "max_prosecutor_risk": None, "avg_prosecutor_risk": None, "suppression_limit": 0.0,
-        "l_diversity": [], "t_closeness": [], "population": None, "anonymize": True,
+        "k": 2,
+        "max_prosecutor_risk": None,
+        "avg_prosecutor_risk": None,
+        "suppression_limit": 0.0,
+        "l_diversity": [],
+        "t_closeness": [],
+        "population": None,
+        "anonymize": True,
     }
     risk.update(overrides)
     return risk

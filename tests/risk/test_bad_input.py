@@ -16,32 +16,73 @@ from deid.risk.hierarchy import load_csv_hierarchy
 SECRET = "Quxley"  # never in a message
 
 
-def _policy(make_policy, tmp_path: Path, hierarchy_text: str = "a;ab;*\nb;ab;*\nc;cd;*\nd;cd;*\n", **risk: Any):  # type: ignore[no-untyped-def]
+def _policy(
+    make_policy, tmp_path: Path, hierarchy_text: str = "a;ab;*\nb;ab;*\nc;cd;*\nd;cd;*\n", **risk: Any
+):  # type: ignore[no-untyped-def]
     path = tmp_path / "h.csv"
     path.write_text(hierarchy_text)
-    return make_policy({"people": {"person_key": None, "columns": {
-        "q": generalize(hierarchy=str(path)), "s": col("sensitive", "keep")}}}, **risk)
+    return make_policy(
+        {
+            "people": {
+                "person_key": None,
+                "columns": {"q": generalize(hierarchy=str(path)), "s": col("sensitive", "keep")},
+            }
+        },
+        **risk,
+    )
 
 
 CASES = [
-    ("missing column", {"s": ["x"]}, InputError, "table people: column q of the policy is missing from the data"),
-    ("column not in policy", {"q": ["a"], "s": ["x"], SECRET: ["1"]}, InputError,
-     f"table people: column {SECRET} is in the data but not in the policy"),
-    ("value absent from hierarchy", {"q": ["a", "b", SECRET], "s": ["x", "y", "z"]}, InputError,
-     "table people: column q: the value at row 3 is absent from its hierarchy"),
-    ("null in a quasi-identifier", {"q": ["a", None, "c"], "s": ["x", "y", "z"]}, InputError,
-     "table people: column q (quasi column) is null at row 2"),
-    ("null in a sensitive column", {"q": ["a", "b"], "s": ["x", None]}, InputError,
-     "table people: column s (sensitive column) is null at row 2"),
-    ("empty table", {"q": pl.Series([], dtype=pl.String), "s": pl.Series([], dtype=pl.String)}, InputError,
-     "table people: the table is empty"),
+    (
+        "missing column",
+        {"s": ["x"]},
+        InputError,
+        "table people: column q of the policy is missing from the data",
+    ),
+    (
+        "column not in policy",
+        {"q": ["a"], "s": ["x"], SECRET: ["1"]},
+        InputError,
+        f"table people: column {SECRET} is in the data but not in the policy",
+    ),
+    (
+        "value absent from hierarchy",
+        {"q": ["a", "b", SECRET], "s": ["x", "y", "z"]},
+        InputError,
+        "table people: column q: the value at row 3 is absent from its hierarchy",
+    ),
+    (
+        "null in a quasi-identifier",
+        {"q": ["a", None, "c"], "s": ["x", "y", "z"]},
+        InputError,
+        "table people: column q (quasi column) is null at row 2",
+    ),
+    (
+        "null in a sensitive column",
+        {"q": ["a", "b"], "s": ["x", None]},
+        InputError,
+        "table people: column s (sensitive column) is null at row 2",
+    ),
+    (
+        "empty table",
+        {"q": pl.Series([], dtype=pl.String), "s": pl.Series([], dtype=pl.String)},
+        InputError,
+        "table people: the table is empty",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "data", "error", "message"), CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("entry", ["risk", "anonymize"])
-def test_bad_table(make_policy, tmp_path: Path, name: str, data: dict[str, Any], error: type[DeidError],
-                   message: str, entry: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_table(
+    make_policy,
+    tmp_path: Path,
+    name: str,
+    data: dict[str, Any],
+    error: type[DeidError],
+    message: str,
+    entry: str,
+) -> None:  # type: ignore[no-untyped-def]
     policy = _policy(make_policy, tmp_path)
     frame = pl.DataFrame(data)
     with pytest.raises(error) as info:
@@ -72,8 +113,9 @@ def test_bad_hierarchy(tmp_path: Path, name: str, text: str, message: str) -> No
 
 
 def test_missing_hierarchy_file(make_policy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    policy = make_policy({"people": {"person_key": None, "columns": {
-        "q": generalize(hierarchy="nowhere.csv")}}})
+    policy = make_policy(
+        {"people": {"person_key": None, "columns": {"q": generalize(hierarchy="nowhere.csv")}}}
+    )
     with pytest.raises(ConfigError, match="hierarchy file of column q not found"):
         assess_risk(pl.DataFrame({"q": ["a"]}), policy, "people")
 
@@ -91,13 +133,22 @@ def test_measuring_only_policy_refuses_to_anonymize(make_policy, tmp_path: Path)
         anonymize(pl.DataFrame({"q": ["a"], "s": ["x"]}), policy, "people")
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    (["5", SECRET, "7"], "table people: column q: the value at row 2 is not a number"),
-    (["5", "12"], "table people: column q: the value at row 2 lies in no interval of level 1"),
-])
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["5", SECRET, "7"], "table people: column q: the value at row 2 is not a number"),
+        (["5", "12"], "table people: column q: the value at row 2 lies in no interval of level 1"),
+    ],
+)
 def test_interval_hierarchy_errors_name_the_row(make_policy, values: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
-    policy = make_policy({"people": {"person_key": None, "columns": {
-        "q": generalize(intervals=[[{"low": 0, "high": 10, "label": "low"}]])}}})
+    policy = make_policy(
+        {
+            "people": {
+                "person_key": None,
+                "columns": {"q": generalize(intervals=[[{"low": 0, "high": 10, "label": "low"}]])},
+            }
+        }
+    )
     with pytest.raises(InputError) as info:
         assess_risk(pl.DataFrame({"q": values}), policy, "people")
     assert message in str(info.value) and SECRET not in str(info.value)

@@ -22,11 +22,23 @@ def adult(shared: Path) -> Path:
 
 
 def test_risk_json_has_the_documented_keys(adult: Path) -> None:
-    result = runner.invoke(app, ["risk", str(adult), "--policy", str(POLICY), "--json", "--population", "317238626"])
+    result = runner.invoke(
+        app, ["risk", str(adult), "--policy", str(POLICY), "--json", "--population", "317238626"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    for key in ("classes", "k", "sample_uniques", "prosecutor", "journalist", "marketer", "population_uniques",
-                "l_diversity", "t_closeness", "schema_version"):
+    for key in (
+        "classes",
+        "k",
+        "sample_uniques",
+        "prosecutor",
+        "journalist",
+        "marketer",
+        "population_uniques",
+        "l_diversity",
+        "t_closeness",
+        "schema_version",
+    ):
         assert key in report, key
     assert set(report["prosecutor"]) >= {"max", "avg", "records_at_risk"}
     assert set(report["prosecutor"]["records_at_risk"]) == {"0.05", "0.09", "0.2", "0.33", "0.5"}
@@ -43,8 +55,20 @@ def test_risk_human_output(adult: Path) -> None:
 @pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
 def test_anonymize_writes_the_release(adult: Path, tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"adult{suffix}"
-    result = runner.invoke(app, ["anonymize", str(adult), "-o", str(out), "--policy", str(POLICY),
-                                 "--suppression-limit", "0.01", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "anonymize",
+            str(adult),
+            "-o",
+            str(out),
+            "--policy",
+            str(POLICY),
+            "--suppression-limit",
+            "0.01",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     for key in ("levels", "suppressed", "classes", "k", "loss", "discernibility", "avg_class_size"):
@@ -73,20 +97,70 @@ HEADER = "sex;age;race;marital-status;education;native-country;workclass;occupat
 ROW = "Male;39;White;Never-married;Bachelors;United-States;State-gov;Adm-clerical;<=50K\n"
 
 
-@pytest.mark.parametrize(("name", "args", "code", "words"), [
-    ("missing file", lambda t: ["risk", str(t / "none.csv"), "--policy", str(POLICY)], 4, "table file not found"),
-    ("bad policy", lambda t: ["risk", str(_write(t, HEADER + ROW)), "--policy", str(_write(t, "x: 1", "p.yaml"))],
-     3, "unknown key"),
-    ("value not in hierarchy",
-     lambda t: ["risk", str(_write(t, HEADER + ROW + ROW.replace("39", "Ninety"))), "--policy", str(POLICY)],
-     4, "row 2 is absent from its hierarchy"),
-    ("unmeetable k", lambda t: ["anonymize", str(_write(t, HEADER + ROW * 3)), "-o", str(t / "o.parquet"),
-                                "--policy", str(POLICY), "--suppression-limit", "0"], 6, "no generalization"),
-    ("limit out of range", lambda t: ["anonymize", str(_write(t, HEADER + ROW)), "-o", str(t / "o.parquet"),
-                                      "--policy", str(POLICY), "--suppression-limit", "2"], 2, ""),
-    ("unknown table", lambda t: ["risk", str(_write(t, HEADER + ROW)), "--policy", str(POLICY), "--table", "x"],
-     4, "table x is not in the policy"),
-])
+@pytest.mark.parametrize(
+    ("name", "args", "code", "words"),
+    [
+        (
+            "missing file",
+            lambda t: ["risk", str(t / "none.csv"), "--policy", str(POLICY)],
+            4,
+            "table file not found",
+        ),
+        (
+            "bad policy",
+            lambda t: ["risk", str(_write(t, HEADER + ROW)), "--policy", str(_write(t, "x: 1", "p.yaml"))],
+            3,
+            "unknown key",
+        ),
+        (
+            "value not in hierarchy",
+            lambda t: [
+                "risk",
+                str(_write(t, HEADER + ROW + ROW.replace("39", "Ninety"))),
+                "--policy",
+                str(POLICY),
+            ],
+            4,
+            "row 2 is absent from its hierarchy",
+        ),
+        (
+            "unmeetable k",
+            lambda t: [
+                "anonymize",
+                str(_write(t, HEADER + ROW * 3)),
+                "-o",
+                str(t / "o.parquet"),
+                "--policy",
+                str(POLICY),
+                "--suppression-limit",
+                "0",
+            ],
+            6,
+            "no generalization",
+        ),
+        (
+            "limit out of range",
+            lambda t: [
+                "anonymize",
+                str(_write(t, HEADER + ROW)),
+                "-o",
+                str(t / "o.parquet"),
+                "--policy",
+                str(POLICY),
+                "--suppression-limit",
+                "2",
+            ],
+            2,
+            "",
+        ),
+        (
+            "unknown table",
+            lambda t: ["risk", str(_write(t, HEADER + ROW)), "--policy", str(POLICY), "--table", "x"],
+            4,
+            "table x is not in the policy",
+        ),
+    ],
+)
 def test_exit_codes(tmp_path: Path, name: str, args, code: int, words: str) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, args(tmp_path))
     assert result.exit_code == code, result.output

@@ -18,8 +18,10 @@ from deid.risk.lattice import Evaluator, Requirements
 from deid.risk.measures import class_entropy_l
 from deid.risk.units import build_units
 
-DECADES = [[{"low": d, "high": d + 10, "label": f"{d}s"} for d in range(0, 100, 10)],
-           [{"low": 0, "high": 50, "label": "young"}, {"low": 50, "high": 100, "label": "old"}]]
+DECADES = [
+    [{"low": d, "high": d + 10, "label": f"{d}s"} for d in range(0, 100, 10)],
+    [{"low": 0, "high": 50, "label": "young"}, {"low": 50, "high": 100, "label": "old"}],
+]
 COLUMNS = {
     "code": generalize(prefixes=[2, 1]),
     "age": generalize(intervals=DECADES),
@@ -28,31 +30,53 @@ COLUMNS = {
 }
 
 tables = st.lists(
-    st.tuples(st.from_regex(r"\A[1-3][0-9][0-9]\Z"), st.integers(0, 99), st.sampled_from(["F", "M"]),
-              st.sampled_from(["flu", "gout", "asthma"])),
-    min_size=4, max_size=80,
+    st.tuples(
+        st.from_regex(r"\A[1-3][0-9][0-9]\Z"),
+        st.integers(0, 99),
+        st.sampled_from(["F", "M"]),
+        st.sampled_from(["flu", "gout", "asthma"]),
+    ),
+    min_size=4,
+    max_size=80,
 )
-models = st.sampled_from([[], [{"attribute": "dx", "variant": "distinct", "l": 2, "c": None}],
-                          [{"attribute": "dx", "variant": "entropy", "l": 1.5, "c": None}]])
+models = st.sampled_from(
+    [
+        [],
+        [{"attribute": "dx", "variant": "distinct", "l": 2, "c": None}],
+        [{"attribute": "dx", "variant": "entropy", "l": 1.5, "c": None}],
+    ]
+)
 
 
 def _frame(rows: list[tuple[str, int, str, str]]) -> pl.DataFrame:
-    return pl.DataFrame({"code": [r[0] for r in rows], "age": [str(r[1]) for r in rows],
-                         "sex": [r[2] for r in rows], "dx": [r[3] for r in rows]})
+    return pl.DataFrame(
+        {
+            "code": [r[0] for r in rows],
+            "age": [str(r[1]) for r in rows],
+            "sex": [r[2] for r in rows],
+            "dx": [r[3] for r in rows],
+        }
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(rows=tables, k=st.integers(2, 4), limit=st.sampled_from([0.0, 0.1, 0.3]), l_div=models)
 def test_anonymization_invariants_and_optimality(rows, k, limit, l_div) -> None:  # type: ignore[no-untyped-def]
-    policy = inline_policy({"t": {"person_key": None, "columns": COLUMNS}}, k=k, suppression_limit=limit,
-                           l_diversity=l_div)
+    policy = inline_policy(
+        {"t": {"person_key": None, "columns": COLUMNS}}, k=k, suppression_limit=limit, l_diversity=l_div
+    )
     frame = _frame(rows)
     req = Requirements.from_policy(policy.risk)
-    units = build_units(_fixed_qi_frame(frame.lazy(), policy, "t", None), policy, "t",
-                        hierarchy_columns={"code", "age"})
+    units = build_units(
+        _fixed_qi_frame(frame.lazy(), policy, "t", None), policy, "t", hierarchy_columns={"code", "age"}
+    )
     evaluator = Evaluator(units, req)
-    heights = [h.height if q in {"code", "age"} else 1 for q, h in zip(units.qis, units.hierarchies, strict=True)]
-    feasible = [e for e in (evaluator.evaluate(n) for n in product(*[range(h) for h in heights])) if e.feasible]
+    heights = [
+        h.height if q in {"code", "age"} else 1 for q, h in zip(units.qis, units.hierarchies, strict=True)
+    ]
+    feasible = [
+        e for e in (evaluator.evaluate(n) for n in product(*[range(h) for h in heights])) if e.feasible
+    ]
     try:
         released, report = anonymize(frame, policy, "t")
     except PrivacyThresholdError:
@@ -71,8 +95,10 @@ def test_anonymization_invariants_and_optimality(rows, k, limit, l_div) -> None:
     assert classes.height == report.classes
     assert (classes["n"] >= k).all()
     for model in l_div:
-        counts = np.array([[row.count(v) for v in ("flu", "gout", "asthma")] for row in classes["dx"].to_list()],
-                          dtype=float)
+        counts = np.array(
+            [[row.count(v) for v in ("flu", "gout", "asthma")] for row in classes["dx"].to_list()],
+            dtype=float,
+        )
         if model["variant"] == "distinct":
             assert ((counts > 0).sum(axis=1) >= model["l"]).all()
         else:

@@ -18,11 +18,14 @@ from deid.risk.measures import (
 )
 
 
-@pytest.mark.parametrize(("sizes", "max_", "avg", "above_02", "above_05"), [
-    ([1, 2, 3], 1.0, 3 / 6, 1.0, 1 / 6),  # risks 1, 1/2, 1/3: all above 0.2; only size 1 above 0.5
-    ([5, 5], 0.2, 2 / 10, 0.0, 0.0),  # 1/5 is not strictly above 0.2
-    ([4], 0.25, 1 / 4, 1.0, 0.0),
-])
+@pytest.mark.parametrize(
+    ("sizes", "max_", "avg", "above_02", "above_05"),
+    [
+        ([1, 2, 3], 1.0, 3 / 6, 1.0, 1 / 6),  # risks 1, 1/2, 1/3: all above 0.2; only size 1 above 0.5
+        ([5, 5], 0.2, 2 / 10, 0.0, 0.0),  # 1/5 is not strictly above 0.2
+        ([4], 0.25, 1 / 4, 1.0, 0.0),
+    ],
+)
 def test_prosecutor(sizes: list[int], max_: float, avg: float, above_02: float, above_05: float) -> None:
     risk = prosecutor(np.array(sizes))
     assert (risk.max, risk.avg) == pytest.approx((max_, avg))

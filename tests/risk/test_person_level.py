@@ -8,19 +8,30 @@ from risk_helpers import col, generalize, inline_policy
 
 from deid.risk import anonymize, assess_risk
 
-POLICY = inline_policy({"visits": {"person_key": "pid", "columns": {
-    "pid": col("person_key", "pseudonym", prefix="P-"),
-    "dx": generalize(prefixes=[1]),
-    "sex": col("quasi", "keep"),
-    "drug": col("sensitive", "keep"),
-}}}, k=2, suppression_limit=0.34)
+POLICY = inline_policy(
+    {
+        "visits": {
+            "person_key": "pid",
+            "columns": {
+                "pid": col("person_key", "pseudonym", prefix="P-"),
+                "dx": generalize(prefixes=[1]),
+                "sex": col("quasi", "keep"),
+                "drug": col("sensitive", "keep"),
+            },
+        }
+    },
+    k=2,
+    suppression_limit=0.34,
+)
 
-VISITS = pl.DataFrame({
-    "pid": ["1", "1", "2", "2", "3", "4", "4", "4"],
-    "dx": ["E11", "I10", "I10", "E11", "E11", "J45", "J45", "E10"],
-    "sex": ["F", "F", "F", "F", "F", "M", "M", "M"],
-    "drug": ["a", "b", "a", "b", "a", "c", "c", "d"],
-})
+VISITS = pl.DataFrame(
+    {
+        "pid": ["1", "1", "2", "2", "3", "4", "4", "4"],
+        "dx": ["E11", "I10", "I10", "E11", "E11", "J45", "J45", "E10"],
+        "sex": ["F", "F", "F", "F", "F", "M", "M", "M"],
+        "drug": ["a", "b", "a", "b", "a", "c", "c", "d"],
+    }
+)
 KEY = b"s" * 32
 
 
@@ -44,7 +55,9 @@ def test_anonymization_suppresses_whole_people() -> None:
     starred = released.filter(pl.col("sex") == "*")
     assert report.suppressed_rows == starred.height
     assert starred["pid"].n_unique() == report.suppressed  # every row of a suppressed person, no other
-    people = released.group_by("pid").agg((pl.col("sex") == "*").all().alias("all"), (pl.col("sex") == "*").any())
+    people = released.group_by("pid").agg(
+        (pl.col("sex") == "*").all().alias("all"), (pl.col("sex") == "*").any()
+    )
     assert (people["all"] == people["sex"]).all()
     assert released["pid"].str.starts_with("P-").all()
 
@@ -59,7 +72,9 @@ def test_journalist_and_marketer_against_a_population_table(shared) -> None:  # 
     population = pl.concat([sample, sample, sample])
     report = assess_risk(sample, policy, "adult", population_table=population)
     assert report.journalist.source == "population table"
-    assert report.journalist.max == pytest.approx(1 / 3)  # every class is three times larger in the population
+    assert report.journalist.max == pytest.approx(
+        1 / 3
+    )  # every class is three times larger in the population
     # expected correct matches: each class contributes f/F = 1/3 (ARX's definition)
     assert report.marketer == pytest.approx(report.classes / 3 / report.persons)
     assert report.prosecutor.max == 1.0

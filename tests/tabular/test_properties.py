@@ -23,11 +23,15 @@ zips = st.one_of(
     st.from_regex(r"\A[0-9]{5}\Z"),
 )
 POLICY = inline_policy({"t": {"person_key": None, "columns": COLUMNS}})
-rows = st.lists(st.tuples(st.text(min_size=1, max_size=12), zips, st.integers(0, 120)), min_size=1, max_size=60)
+rows = st.lists(
+    st.tuples(st.text(min_size=1, max_size=12), zips, st.integers(0, 120)), min_size=1, max_size=60
+)
 
 
 def _run(policy, data, key):  # type: ignore[no-untyped-def]
-    frame = pl.DataFrame({"id": [r[0] for r in data], "zip": [r[1] for r in data], "age": [r[2] for r in data]})
+    frame = pl.DataFrame(
+        {"id": [r[0] for r in data], "zip": [r[1] for r in data], "age": [r[2] for r in data]}
+    )
     return transform_table(frame, policy, "t", keys=key)[0].collect()
 
 

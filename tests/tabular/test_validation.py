@@ -22,11 +22,25 @@ def _hierarchy(tmp_path) -> str:  # type: ignore[no-untyped-def]
 
 BAD = [
     ("date that is not a date", col("quasi", "year_only"), ["2020-01-01", SECRET], "row 2 is not a date"),
-    ("age that is not a number", col("quasi", "age", band=10, top=90), ["40", "41", SECRET], "row 3 is not a number"),
+    (
+        "age that is not a number",
+        col("quasi", "age", band=10, top=90),
+        ["40", "41", SECRET],
+        "row 3 is not a number",
+    ),
     ("zip without digits", col("quasi", "zip3"), [SECRET], "row 1 is not a ZIP code"),
-    ("top/bottom not a number", col("sensitive", "top_bottom_code", bottom=1, top=5), [SECRET], "row 1 is not a number"),
-    ("interval not covering", generalize(level=1, intervals=[[{"low": 0, "high": 10, "label": "low"}]]),
-     ["5", "12"], "row 2 lies in no interval of level 1"),
+    (
+        "top/bottom not a number",
+        col("sensitive", "top_bottom_code", bottom=1, top=5),
+        [SECRET],
+        "row 1 is not a number",
+    ),
+    (
+        "interval not covering",
+        generalize(level=1, intervals=[[{"low": 0, "high": 10, "label": "low"}]]),
+        ["5", "12"],
+        "row 2 lies in no interval of level 1",
+    ),
 ]
 
 
@@ -41,18 +55,38 @@ def test_bad_value(make_policy, name: str, rule: dict[str, Any], values: list[st
 
 
 def test_value_absent_from_hierarchy(make_policy, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    policy = make_policy({"visits": {"person_key": None, "columns": {
-        "x": generalize(level=1, hierarchy=_hierarchy(tmp_path))}}})
-    with pytest.raises(InputError, match=r"table visits: column x: the value at row 3 is absent from its hierarchy"):
+    policy = make_policy(
+        {
+            "visits": {
+                "person_key": None,
+                "columns": {"x": generalize(level=1, hierarchy=_hierarchy(tmp_path))},
+            }
+        }
+    )
+    with pytest.raises(
+        InputError, match=r"table visits: column x: the value at row 3 is absent from its hierarchy"
+    ):
         transform_table(pl.DataFrame({"x": ["a", "c", SECRET]}), policy, "visits")
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"x": ["1"], "extra": ["2"]}, "table visits: column extra is in the data but not in the policy"),
-    ({"y": ["1"]}, "table visits: column x of the policy is missing from the data"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"x": ["1"], "extra": ["2"]}, "table visits: column extra is in the data but not in the policy"),
+        ({"y": ["1"]}, "table visits: column x of the policy is missing from the data"),
+    ],
+)
 def test_columns_must_match_the_policy(make_policy, data: dict[str, list[str]], message: str) -> None:  # type: ignore[no-untyped-def]
-    policy = make_policy({"visits": {"person_key": None, "columns": {
-        "x": col("quasi", "keep"), **({"y": col("quasi", "keep")} if "y" in data else {})}}})
+    policy = make_policy(
+        {
+            "visits": {
+                "person_key": None,
+                "columns": {
+                    "x": col("quasi", "keep"),
+                    **({"y": col("quasi", "keep")} if "y" in data else {}),
+                },
+            }
+        }
+    )
     with pytest.raises(InputError, match=message):
         transform_table(pl.DataFrame(data), policy, "visits")
