@@ -103,3 +103,40 @@ def test_anonymization_invariants_and_optimality(rows, k, limit, l_div) -> None:
             assert ((counts > 0).sum(axis=1) >= model["l"]).all()
         else:
             assert (class_entropy_l(counts) >= model["l"] - 1e-9).all()
+
+
+risk_models = st.sampled_from(
+    [
+        {"t_closeness": [{"attribute": "dx", "t": 0.4, "distance": "equal"}]},
+        {"max_prosecutor_risk": 0.34},
+        {"avg_prosecutor_risk": 0.2},
+        {"l_diversity": [{"attribute": "dx", "variant": "recursive", "l": 2, "c": 3}]},
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=tables, limit=st.sampled_from([0.0, 0.2]), extra=risk_models)
+def test_other_privacy_models_hold_after_anonymization(rows, limit, extra) -> None:  # type: ignore[no-untyped-def]
+    policy = inline_policy(
+        {"t": {"person_key": None, "columns": COLUMNS}}, k=2, suppression_limit=limit, **extra
+    )
+    try:
+        released, report = anonymize(_frame(rows), policy, "t")
+    except PrivacyThresholdError:
+        return
+    values = ("flu", "gout", "asthma")
+    kept = released.filter(pl.col("sex") != "*")
+    classes = kept.group_by(["code", "age", "sex"]).agg(pl.len().alias("n"), pl.col("dx"))
+    counts = np.array([[row.count(v) for v in values] for row in classes["dx"].to_list()], dtype=float)
+    if "t_closeness" in extra:
+        overall = np.array([sum(r[3] == v for r in rows) for v in values], dtype=float)
+        p = counts / counts.sum(axis=1, keepdims=True)
+        assert (0.5 * np.abs(p - overall / overall.sum()).sum(axis=1) <= 0.4 + 1e-9).all()
+    if "max_prosecutor_risk" in extra:
+        assert (1 / classes["n"].to_numpy() <= 0.34).all()
+    if "avg_prosecutor_risk" in extra:
+        assert (classes.height + (1 if report.suppressed else 0)) / len(rows) <= 0.2 + 1e-9
+    if "l_diversity" in extra:
+        ordered = -np.sort(-counts, axis=1)
+        assert (ordered[:, 0] < 3 * ordered[:, 1:].sum(axis=1)).all()
