@@ -91,10 +91,18 @@ def register(app: typer.Typer) -> None:
         table_name: str | None = typer.Option(
             None, "--table", help="Policy table (default: the only one, else the file's stem)."
         ),
+        release: bool = typer.Option(
+            False, "--release", help="TABLE is a deid release: dropped columns absent, values as released."
+        ),
     ) -> None:
         """Measure re-identification risk of a table (k, prosecutor, journalist, marketer, l, t)."""
         report = assess_file(
-            table, load_policy(policy), table_name, population=population, population_path=population_table
+            table,
+            load_policy(policy),
+            table_name,
+            population=population,
+            population_path=population_table,
+            release=release,
         )
         if as_json:
             typer.echo(report.model_dump_json(indent=2))

@@ -57,13 +57,16 @@ def assess_risk(
     population: int | None = None,
     population_table: pl.LazyFrame | pl.DataFrame | None = None,
     drivers: bool = True,
+    release: bool = False,
 ) -> RiskReport:
     """Measure the re-identification risk of ``frame`` as policy table ``table``.
 
     ``population`` overrides the policy's population size; ``population_table`` holds the population the
     data was drawn from (its QI columns are used). ``drivers=False`` skips the per-QI drivers.
+    ``release=True`` measures a table as deid released it (dropped columns absent, values as released,
+    people whose every QI is ``*`` counted as suppressed).
     """
-    units = build_units(frame, policy, table)
+    units = build_units(frame, policy, table, release=release)
     return assess_units(
         units,
         policy,
@@ -346,6 +349,7 @@ def assess_file(
     *,
     population: int | None = None,
     population_path: str | Path | None = None,
+    release: bool = False,
 ) -> RiskReport:
     """Read a table file and assess it (the CLI's entry point)."""
     from deid.tabular.io import scan_table, table_name_for
@@ -353,4 +357,6 @@ def assess_file(
     name = table_name_for(path, list(policy.tables), table)
     frame = scan_table(path)
     pop_frame = scan_table(population_path) if population_path is not None else None
-    return assess_risk(frame, policy, name, population=population, population_table=pop_frame)
+    return assess_risk(
+        frame, policy, name, population=population, population_table=pop_frame, release=release
+    )

@@ -51,17 +51,21 @@ class Units:
     sensitive_ordered: list[bool] = field(default_factory=list)
 
 
-def check_columns(columns: Sequence[str], spec: TableSpec, table: str) -> None:
-    """The data's columns and the policy's must be the same set."""
+def check_columns(columns: Sequence[str], spec: TableSpec, table: str, *, release: bool = False) -> None:
+    """The data's columns and the policy's must be the same set (for a ``release``: those not dropped)."""
     for name in columns:
         if name not in spec.columns:
             raise InputError(
                 f"table {table}: column {name} is in the data but not in the policy; "
                 "add it to the policy with a role and an action (a column is never kept silently)"
             )
+        if release and spec.columns[name].action == "drop":
+            raise InputError(
+                f"table {table}: column {name} is dropped by the policy but present in the release"
+            )
     present = set(columns)
-    for name in spec.columns:
-        if name not in present:
+    for name, rule in spec.columns.items():
+        if name not in present and not (release and rule.action == "drop"):
             raise InputError(f"table {table}: column {name} of the policy is missing from the data")
 
 
@@ -104,18 +108,22 @@ def build_units(
     table: str,
     *,
     hierarchy_columns: set[str] | None = None,
+    release: bool = False,
 ) -> Units:
     """Read ``frame`` once and return its :class:`Units`.
 
     ``hierarchy_columns`` names the quasi-identifiers generalized by their policy hierarchy; ``None`` means
-    every ``generalize`` column (the others get a flat value-or-``*`` hierarchy).
+    every ``generalize`` column (the others get a flat value-or-``*`` hierarchy). A ``release`` is a table
+    as deid wrote it: dropped columns absent, values measured as they are (no hierarchy applies).
     """
     if table not in policy.tables:
         raise ConfigError(f"table {table} is not in the policy")
     spec = policy.tables[table]
     lazy = frame.lazy()
     schema = lazy.collect_schema()
-    check_columns(schema.names(), spec, table)
+    check_columns(schema.names(), spec, table, release=release)
+    if release:
+        hierarchy_columns = set()
     qis = policy.quasi_identifiers(table)
     if not qis:
         raise ConfigError(f"table {table}: no column has role quasi; risk is measured on quasi-identifiers")

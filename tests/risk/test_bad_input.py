@@ -152,3 +152,20 @@ def test_interval_hierarchy_errors_name_the_row(make_policy, values: list[str], 
     with pytest.raises(InputError) as info:
         assess_risk(pl.DataFrame({"q": values}), policy, "people")
     assert message in str(info.value) and SECRET not in str(info.value)
+
+
+def test_a_release_lacks_dropped_columns_and_must_not_hold_them(make_policy) -> None:  # type: ignore[no-untyped-def]
+    policy = make_policy(
+        {
+            "people": {
+                "person_key": None,
+                "columns": {"name": col("direct", "drop"), "q": col("quasi", "keep")},
+            }
+        }
+    )
+    report = assess_risk(pl.DataFrame({"q": ["a", "a", "*"]}), policy, "people", release=True)
+    assert (report.classes, report.k, report.suppressed) == (1, 2, 1)
+    with pytest.raises(InputError, match="column name is dropped by the policy but present in the release"):
+        assess_risk(pl.DataFrame({"q": ["a"], "name": ["x"]}), policy, "people", release=True)
+    with pytest.raises(InputError, match="column name of the policy is missing"):
+        assess_risk(pl.DataFrame({"q": ["a"]}), policy, "people")

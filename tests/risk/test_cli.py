@@ -166,3 +166,18 @@ def test_exit_codes(tmp_path: Path, name: str, args, code: int, words: str) -> N
     assert result.exit_code == code, result.output
     assert words in result.output
     assert "Ninety" not in result.output
+
+
+def test_risk_of_the_release_shows_k_met(adult: Path, tmp_path: Path) -> None:
+    out = tmp_path / "adult.parquet"
+    made = runner.invoke(app, ["anonymize", str(adult), "-o", str(out), "--policy", str(POLICY), "--json"])
+    assert made.exit_code == 0, made.output
+    chosen = json.loads(made.output)
+    result = runner.invoke(app, ["risk", str(out), "--policy", str(POLICY), "--release", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["k"] >= 5 and report["classes"] == chosen["classes"]
+    assert report["suppressed"] == chosen["suppressed"]
+    assert all(check["passed"] for check in report["checks"])
+    raw = runner.invoke(app, ["risk", str(out), "--policy", str(POLICY), "--json"])
+    assert raw.exit_code == 4 and "absent from its hierarchy" in raw.output  # released labels are not leaves
