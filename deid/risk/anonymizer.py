@@ -23,7 +23,7 @@ from deid.policy.models import GeneralizeColumn, Policy
 from deid.risk.hierarchy import SUPPRESSED
 from deid.risk.lattice import Evaluation, Requirements, search
 from deid.risk.report import RISK_SCHEMA_VERSION, AnonymizationReport, LossModel
-from deid.risk.units import SET_SEPARATOR, Units, as_text, build_units
+from deid.risk.units import SET_SEPARATOR, Units, as_text, build_units, sensitive_columns
 from deid.tabular.actions import ACTIONS, Context, ScrubTexts
 from deid.tabular.apply import transform_table
 
@@ -42,13 +42,16 @@ def searched_columns(policy: Policy, table: str) -> list[str]:
 
 
 def _fixed_qi_frame(frame: pl.LazyFrame, policy: Policy, table: str, keys: bytes | None) -> pl.LazyFrame:
-    """``frame`` with every non-searched quasi-identifier transformed as the policy says."""
+    """``frame`` with every non-searched quasi-identifier, and every sensitive column, transformed as the
+    policy says, so that the search measures what will be released (a top-coded sensitive value has fewer
+    distinct values than the raw one, which matters to l-diversity)."""
     spec = policy.tables[table]
     schema = frame.collect_schema()
     ctx = Context(table=table, policy=policy, schema=dict(schema), key=keys, person_key=spec.person_key)
     searched = set(searched_columns(policy, table))
     replacements = []
-    for name in policy.quasi_identifiers(table):
+    sensitive = [n for n in sensitive_columns(spec) if spec.columns[n].action not in {"keep", "scrub"}]
+    for name in [*policy.quasi_identifiers(table), *sensitive]:
         if name in searched:
             continue
         rule = spec.columns[name]

@@ -80,3 +80,28 @@ def test_journalist_and_marketer_against_a_population_table(shared) -> None:  # 
     assert report.prosecutor.max == 1.0
     with pytest.raises(Exception, match="population must contain the sample"):
         assess_risk(sample, policy, "adult", population_table=sample.head(10))
+
+
+def test_l_diversity_is_measured_on_the_released_sensitive_values() -> None:
+    from risk_helpers import inline_policy as make
+
+    policy = make(
+        {
+            "t": {
+                "person_key": None,
+                "columns": {
+                    "sex": col("quasi", "keep"),
+                    "income": col("sensitive", "top_bottom_code", bottom=None, top=100),
+                },
+            }
+        },
+        k=1,
+        suppression_limit=0.5,
+        l_diversity=[{"attribute": "income", "variant": "distinct", "l": 2, "c": None}],
+    )
+    frame = pl.DataFrame({"sex": ["F", "F", "M", "M"], "income": ["150", "200", "50", "60"]})
+    released, report = anonymize(frame, policy, "t")
+    # F's incomes are distinct raw but both released as '>100': F must be suppressed, M kept
+    assert released["sex"].to_list() == ["*", "*", "M", "M"]
+    assert released["income"].to_list() == [">100", ">100", "50", "60"]
+    assert report.suppressed == 2
