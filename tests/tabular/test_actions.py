@@ -268,7 +268,7 @@ def test_arrow_batch_matches_the_lazy_frame(make_policy) -> None:  # type: ignor
     frame = pl.DataFrame(
         {"id": ["1", "2"], "age": ["33", "97"], "zip": ["03601", "94110"], "name": ["A", "B"]}
     )
-    batch = pa.RecordBatch.from_pandas(frame.to_pandas(), preserve_index=False)
+    batch = frame.to_arrow().to_batches()[0]
     out = transform_batch(batch, policy, "t", keys=KEY)
     assert isinstance(out, pa.RecordBatch)
     assert pl.from_arrow(out).equals(transform_table(frame, policy, "t", keys=KEY)[0].collect())
