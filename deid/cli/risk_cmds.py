@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from deid.cli._common import handle_errors, out
+from deid.errors import PrivacyThresholdError
 from deid.policy import load_policy
 from deid.risk.anonymizer import anonymize_file
 from deid.risk.assess import assess_file
@@ -94,6 +95,9 @@ def register(app: typer.Typer) -> None:
         release: bool = typer.Option(
             False, "--release", help="TABLE is a deid release: dropped columns absent, values as released."
         ),
+        fail_on_threshold: bool = typer.Option(
+            False, "--fail-on-threshold", help="Exit 6 when a threshold of the policy is not met."
+        ),
     ) -> None:
         """Measure re-identification risk of a table (k, prosecutor, journalist, marketer, l, t)."""
         report = assess_file(
@@ -108,6 +112,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(report.model_dump_json(indent=2))
         else:
             _print_risk(report)
+        failed = [check.model for check in report.checks if not check.passed]
+        if fail_on_threshold and failed:
+            raise PrivacyThresholdError(f"table {report.table}: the data does not meet {', '.join(failed)}")
 
     @app.command("anonymize")
     @handle_errors

@@ -35,6 +35,10 @@ from deid.risk.measures import Partition, class_distribution, class_emd, class_e
 from deid.risk.units import Units
 
 
+#: Largest lattice searched (every transformation is enumerated up front).
+MAX_LATTICE = 1_000_000
+
+
 @dataclass(frozen=True)
 class Requirements:
     """The privacy models a transformation must meet, resolved for the search."""
@@ -230,6 +234,12 @@ def search(units: Units, req: Requirements, searchable: list[bool]) -> SearchRes
     started = time.perf_counter()
     evaluator = Evaluator(units, req)
     heights = [h.height if s else 1 for h, s in zip(units.hierarchies, searchable, strict=True)]
+    size = math.prod(heights)
+    if size > MAX_LATTICE:
+        raise ConfigError(
+            f"the generalization lattice has {size} transformations (more than {MAX_LATTICE}); fix the level "
+            "of some quasi-identifiers in the policy (level: N instead of search) or shorten their hierarchies"
+        )
     nodes = np.array(list(product(*[range(h) for h in heights])), dtype=np.int16).reshape(-1, len(heights))
     radix = np.cumprod([1, *heights[::-1]])[:-1][::-1]  # index of a node = sum(level * radix)
     bounds = bound_per_level(units)

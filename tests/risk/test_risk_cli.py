@@ -181,3 +181,24 @@ def test_risk_of_the_release_shows_k_met(adult: Path, tmp_path: Path) -> None:
     assert all(check["passed"] for check in report["checks"])
     raw = runner.invoke(app, ["risk", str(out), "--policy", str(POLICY), "--json"])
     assert raw.exit_code == 4 and "absent from its hierarchy" in raw.output  # released labels are not leaves
+
+
+@pytest.mark.parametrize(("args", "code"), [([], 0), (["--fail-on-threshold"], 6)])
+def test_fail_on_threshold(adult: Path, args: list[str], code: int) -> None:
+    result = runner.invoke(app, ["risk", str(adult), "--policy", str(POLICY), *args])
+    assert result.exit_code == code, result.output
+    if code:
+        assert "does not meet k-anonymity" in result.output
+
+
+def test_too_large_a_lattice_is_refused(make_policy) -> None:  # type: ignore[no-untyped-def]
+    from risk_helpers import generalize
+
+    from deid.errors import ConfigError
+    from deid.risk import anonymize
+
+    columns = {f"q{i}": generalize(prefixes=[5, 4, 3, 2, 1]) for i in range(9)}
+    policy = make_policy({"t": {"person_key": None, "columns": columns}})
+    frame = pl.DataFrame({f"q{i}": ["abcdef", "abcdeg"] for i in range(9)})
+    with pytest.raises(ConfigError, match="lattice has 40353607 transformations"):
+        anonymize(frame, policy, "t")
