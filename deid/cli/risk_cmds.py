@@ -30,7 +30,7 @@ def _print_risk(report: RiskReport) -> None:
         "  people above "
         + ", ".join(f"{t}: {_pct(v)}" for t, v in report.prosecutor.records_at_risk.items()),
         f"journalist risk ({report.journalist.source}): highest {report.journalist.max:.4f}, "
-        f"average {report.journalist.avg:.4f}",
+        + f"average {report.journalist.avg:.4f}",
         f"marketer risk: {report.marketer:.4f}",
     ]
     pu = report.population_uniques

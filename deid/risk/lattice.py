@@ -34,7 +34,6 @@ from deid.risk.loss import Loss, bound_per_level, geometric, normalize
 from deid.risk.measures import Partition, class_distribution, class_emd, class_entropy_l, class_recursive_c
 from deid.risk.units import Units
 
-
 #: Largest lattice searched (every transformation is enumerated up front).
 MAX_LATTICE = 1_000_000
 
