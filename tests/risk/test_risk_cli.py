@@ -202,3 +202,20 @@ def test_too_large_a_lattice_is_refused(make_policy) -> None:  # type: ignore[no
     frame = pl.DataFrame({f"q{i}": ["abcdef", "abcdeg"] for i in range(9)})
     with pytest.raises(ConfigError, match="lattice has 40353607 transformations"):
         anonymize(frame, policy, "t")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "write"),
+    [
+        (".csv", lambda f, p: f.write_csv(p)),
+        (".tsv", lambda f, p: f.write_csv(p, separator="\t")),
+        (".jsonl", lambda f, p: f.write_ndjson(p)),
+    ],
+)
+def test_risk_reads_every_table_format(adult: Path, tmp_path: Path, suffix: str, write) -> None:  # type: ignore[no-untyped-def]
+    frame = pl.read_csv(adult, separator=";", infer_schema=False).head(500)
+    path = tmp_path / f"adult{suffix}"
+    write(frame, path)
+    result = runner.invoke(app, ["risk", str(path), "--policy", str(POLICY), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"] == 500
