@@ -132,30 +132,43 @@ def build_units(
     used = [*qis, *sensitive, *([key] if key else [])]
     text = lazy.select([as_text(c, schema[c]) for c in used])
 
-    stats = text.select(pl.len().alias(_COUNT), *[pl.col(c).null_count() for c in used]).collect()
-    rows = int(stats[_COUNT][0])
-    if rows == 0:
-        raise InputError(f"table {table}: the table is empty (no rows); there is nothing to measure")
-    for column in used:
-        if stats[column][0]:
-            row = first_row(text, pl.col(column).is_null())
-            kind = "the person key" if column == key else f"{spec.columns[column].role.value} column"
-            raise InputError(
-                f"table {table}: column {column} ({kind}) is null at row {row}; "
-                "fill or remove such rows before measuring risk"
-            )
+    def null_error(column: str) -> InputError:
+        row = first_row(text, pl.col(column).is_null())
+        kind = "the person key" if column == key else f"{spec.columns[column].role.value} column"
+        return InputError(
+            f"table {table}: column {column} ({kind}) is null at row {row}; "
+            "fill or remove such rows before measuring risk"
+        )
 
-    persons = rows
+    persons = 0
     person_level = False
     grouped = text
     if key is not None:
-        persons = int(text.select(pl.col(key).n_unique()).collect().item())
-        if persons < rows:
+        stats = text.select(
+            pl.len().alias(_COUNT),
+            *[pl.col(c).null_count() for c in used],
+            pl.col(key).n_unique().alias("__persons"),
+        ).collect()
+        for column in used:
+            if stats[column][0]:
+                raise null_error(column)
+        persons = int(stats["__persons"][0])
+        if persons < int(stats[_COUNT][0]):
             person_level = True
             grouped = text.group_by(key).agg(
                 [pl.col(c).unique().sort().str.join(SET_SEPARATOR) for c in [*qis, *sensitive]]
             )
+    # One pass over the rows: the distinct combinations and how many people share each. Nulls form their
+    # own groups, so checking the (small) result for nulls finds them without another pass.
     distinct = grouped.group_by([*qis, *sensitive]).agg(pl.len().alias(_COUNT)).collect()
+    for column in [*qis, *sensitive]:
+        if distinct[column].null_count():
+            raise null_error(column)
+    rows = int(distinct[_COUNT].sum()) if not person_level else int(stats[_COUNT][0])
+    if not person_level:
+        persons = rows
+    if rows == 0:
+        raise InputError(f"table {table}: the table is empty (no rows); there is nothing to measure")
 
     hierarchies: list[Hierarchy] = []
     row_hierarchies: list[Hierarchy] = []

@@ -105,3 +105,14 @@ def test_l_diversity_is_measured_on_the_released_sensitive_values() -> None:
     assert released["sex"].to_list() == ["*", "*", "M", "M"]
     assert released["income"].to_list() == [">100", ">100", "50", "60"]
     assert report.suppressed == 2
+
+
+@pytest.mark.parametrize("column", ["dx", "drug", "pid"])
+def test_nulls_are_found_in_person_level_tables(column: str) -> None:
+    from deid.errors import InputError
+
+    frame = VISITS.with_columns(
+        pl.when(pl.int_range(pl.len()) == 5).then(None).otherwise(pl.col(column)).alias(column)
+    )
+    with pytest.raises(InputError, match=f"column {column} .* is null at row 6"):
+        assess_risk(frame, POLICY, "visits")
