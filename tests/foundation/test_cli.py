@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 COMMANDS = ["demo", "run", "plan", "detect", "scrub", "risk", "anonymize", "verify", "report", "scan",
-            "corpus generate", "corpus evaluate", "policy validate", "policy schema", "keys generate"]
+            "corpus generate", "corpus evaluate", "policy validate", "policy schema", "keys generate",
+            "pipeline schema"]
 
 
 def test_version() -> None:
