@@ -101,7 +101,6 @@ def test_loss_at_most_arx_at_zero_suppression(adult: pl.LazyFrame, policy: Polic
     assert tuple(report.levels[q] for q in QIS) == arx_levels
 
 
-@pytest.mark.slow
 def test_full_assessment_of_three_million_rows_is_fast(shared: Path, policy: Policy) -> None:
     import time
 
