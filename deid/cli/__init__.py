@@ -9,7 +9,16 @@ from __future__ import annotations
 import typer
 
 from deid import __version__
-from deid.cli import corpus_cmds, demo_cmds, keys_cmds, policy_cmds, release_cmds, risk_cmds, text_cmds
+from deid.cli import (
+    corpus_cmds,
+    demo_cmds,
+    keys_cmds,
+    policy_cmds,
+    release_cmds,
+    report_cmds,
+    risk_cmds,
+    text_cmds,
+)
 
 app = typer.Typer(
     name="deid",
@@ -34,7 +43,7 @@ def _root(
     """De-identify clinical notes and records, measure re-identification risk, publish audited releases."""
 
 
-for _module in (demo_cmds, release_cmds, text_cmds, risk_cmds, corpus_cmds, policy_cmds, keys_cmds):
+for _module in (demo_cmds, release_cmds, report_cmds, text_cmds, risk_cmds, corpus_cmds, policy_cmds, keys_cmds):
     _module.register(app)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from deid.cli._common import err, handle_errors, not_built, out
+from deid.cli._common import err, handle_errors, not_built, out, progress
 from deid.pipeline import pipeline_json_schema, resolve_plan
 from deid.release import verify_release
 
@@ -44,9 +44,28 @@ def register(app: typer.Typer) -> None:
 
     @app.command("run")
     @handle_errors
-    def run_cli() -> None:
-        """Execute a pipeline: scrub, transform, assess risk, validate, and write an audited release."""
-        not_built("run", "issue 6")
+    def run_cli(
+        pipeline: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
+        key_dir: Annotated[Path | None, typer.Option("--key-dir", help="Folder written by `deid keys generate` "
+                                                     "(default: DEID_KEY_DIR or the DEID_*_KEY variables).")] = None,
+        demo_keys: Annotated[bool, typer.Option("--demo-keys", help="Use throw-away keys (demo runs only); the "
+                                                "public key is written to OUTPUT/demo-signing.pub.")] = False,
+        data_root: Annotated[Path | None, typer.Option("--data-root", help="Replace the pipeline's data_root.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the run's summary as JSON.")] = False,
+    ) -> None:
+        """Execute a pipeline: scrub, transform, assess risk, validate, and write an audited release (exit 8 if rejected)."""
+        from deid.pipeline.run import render_result, run_pipeline_file
+
+        with progress("running pipeline") as advance:
+            result = run_pipeline_file(pipeline, key_dir, demo_keys=demo_keys, data_root=data_root,
+                                       public_key_out="demo-signing.pub" if demo_keys else None,
+                                       on_step=lambda _step: advance(1))
+        if as_json:
+            typer.echo(result.model_dump_json(indent=2))
+        else:
+            for line in render_result(result):
+                out.print(line, markup=False, highlight=False)
+        result.raise_if_rejected()
 
     @app.command("verify")
     @handle_errors
@@ -71,11 +90,5 @@ def register(app: typer.Typer) -> None:
         result.raise_if_failed()
         if not as_json:
             out.print(f"verified: {result.release_id}", markup=False, highlight=False)
-
-    @app.command("report")
-    @handle_errors
-    def report_cli() -> None:
-        """Write the privacy officer's risk report of a release (HTML, Markdown or JSON)."""
-        not_built("report", "issue 7")
 
     app.add_typer(pipeline_app, name="pipeline")
