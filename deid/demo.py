@@ -1,83 +1,79 @@
-"""``deid demo``: the main job, end to end, on a synthetic hospital made on the spot.
+"""``deid demo``: the whole job, from raw records to a verifiable release, on a synthetic hospital.
 
-Until the release pipeline lands (issue 6) the demo runs what exists: it generates a synthetic hospital
-with planted PHI (:mod:`deid.corpus`), scrubs every note under the Safe Harbor policy with throw-away demo
-keys, feeding each patient's own identifiers from the records to the scrubber, writes the scrubbed notes,
-and scores them against the planted gold spans. Everything stays under ``out_dir``; nothing printed
-contains a value from the data.
+:func:`run_demo` generates a hospital with planted PHI (:mod:`deid.corpus`) under ``OUT/hospital``, writes
+a small exclusion list (two patients who declined research use), and runs ``pipelines/demo.yaml`` with
+``data_root = OUT`` and throw-away demo keys (:meth:`deid.keys.KeySet.demo_keys`). Everything stays under
+``OUT``: the release goes to ``OUT/release/releases/<id>`` (or ``quarantine/`` when rejected) and the demo
+public key to ``OUT/demo-signing.pub``, so that ``deid verify RELEASE --public-key OUT/demo-signing.pub``
+checks it. Nothing printed contains a value from the data.
 """
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from deid.corpus.detection import identifiers_from_records
-from deid.corpus.generate import generate_corpus
-from deid.corpus.gold import PredSpan, read_gold, write_jsonl
-from deid.corpus.scoring import score_documents
-from deid.keys import KeySet
-from deid.policy import load_policy
-from deid.text import Detector
-from deid.text.replace import Replacer
+from deid.corpus.generate import CorpusSummary, generate_corpus
+from deid.pipeline.run import RunResult, StepListener, render_result, run_pipeline_file
 
 PROJECT = Path(__file__).resolve().parent.parent
-DEMO_POLICY = PROJECT / "policies" / "safe-harbor.yaml"
+DEMO_PIPELINE = PROJECT / "pipelines" / "demo.yaml"
+#: Where the demo writes its public key, under the output folder.
+PUBLIC_KEY_FILE = "demo-signing.pub"
+#: Which generated patients (by number) decline research use in the demo.
+DECLINED = (3, 17)
 
 
-@dataclass
-class DemoSummary:
-    """What the demo did, in counts and scores only."""
+@dataclass(frozen=True)
+class DemoResult:
+    """What the demo did: the generated hospital and the run's result."""
 
+    out_dir: Path
     hospital_dir: Path
-    scrubbed_notes: Path
-    rows: dict[str, int]
-    notes: int
-    replacements: Counter[str] = field(default_factory=Counter)
-    gold_spans: int = 0
-    strict_recall: float = 0.0
-    precision: float = 0.0
-    leaks_by_label: Counter[str] = field(default_factory=Counter)
-    seconds: float = 0.0
+    corpus: CorpusSummary
+    excluded: int
+    run: RunResult
+
+    def lines(self) -> list[str]:
+        """The summary the CLI prints; the release path is the last line."""
+        rows = ", ".join(f"{name} {count}" for name, count in self.corpus.rows.items())
+        head = [(f"synthetic hospital: {rows} rows, {self.corpus.gold_spans} planted PHI spans -> "
+                f"{self.hospital_dir} ({self.excluded} patients declined research use)")]
+        verify = (f"check it: deid verify {self.run.path} --public-key {self.run.public_key}"
+                  if self.run.public_key and self.run.decision == "approved" else None)
+        body = render_result(self.run)
+        return [*head, *body[:-1], *([verify] if verify else []), body[-1]]
 
 
-def run_demo(out_dir: str | Path, *, patients: int = 40, notes_per_patient: int = 3, seed: int = 7,
-             advance: Callable[[int], None] | None = None) -> DemoSummary:
-    """Generate, scrub and score the demo hospital under ``out_dir``."""
-    started = time.perf_counter()
-    out = Path(out_dir)
+def write_exclusions(hospital: Path, patient_ids: list[str]) -> Path:
+    """The demo's exclusion list: one person key per line, with a comment saying what it is."""
+    path = hospital / "declined.txt"
+    path.write_text("# patients who declined research use of their records (demo)\n"
+                    + "".join(f"{pid}\n" for pid in patient_ids), encoding="utf-8")
+    return path
+
+
+def run_demo(
+    out_dir: str | Path = "demo-output",
+    *,
+    patients: int = 40,
+    notes_per_patient: int = 3,
+    seed: int = 7,
+    pipeline: str | Path = DEMO_PIPELINE,
+    on_step: StepListener | None = None,
+) -> DemoResult:
+    """Generate the demo hospital under ``out_dir`` and run the demo pipeline on it with demo keys.
+
+    Returns the result whatever the verdict; call ``result.run.raise_if_rejected()`` to fail on a rejection.
+    """
+    out = Path(out_dir).resolve()
     hospital = out / "hospital"
     corpus = generate_corpus(hospital, patients=patients, notes_per_patient=notes_per_patient, seed=seed)
-    policy = load_policy(DEMO_POLICY)
-    keys = KeySet.demo_keys()
-    detector = Detector.from_policy(policy)
-    replacer = Replacer(policy, keys.pseudonym_key)
-    known = identifiers_from_records(hospital)
-    gold = read_gold(hospital / "gold.jsonl")
-    summary = DemoSummary(hospital, out / "scrubbed_notes.jsonl", dict(corpus.rows), len(gold))
-    predictions: dict[str, list[PredSpan]] = {}
-    scrubbed: list[dict[str, object]] = []
-    batch = 32
-    for start in range(0, len(gold), batch):
-        docs = gold[start:start + batch]
-        found = detector.detect([d.text for d in docs], [known.get(d.group_id) for d in docs])
-        for doc, spans in zip(docs, found):
-            predictions[doc.doc_id] = [PredSpan(start=s.start, end=s.end, label=s.label, score=s.score,
-                                                source=s.source) for s in spans]
-            text, done = replacer.replace(doc.text, spans, doc.group_id)
-            summary.replacements.update(r.category for r in done)
-            scrubbed.append({"doc_id": doc.doc_id, "text": text,
-                             "replacements": [r.__dict__ for r in done]})
-        if advance:
-            advance(len(docs))
-    write_jsonl(summary.scrubbed_notes, scrubbed)
-    scores = score_documents(gold, predictions)
-    summary.gold_spans = sum(len(d.spans) for d in gold)
-    summary.strict_recall = scores.strict_recall
-    summary.precision = scores.precision
-    summary.leaks_by_label = Counter(leak.label for leak in scores.leaks)
-    summary.seconds = time.perf_counter() - started
-    return summary
+    declined = [f"P{n:06d}" for n in DECLINED if n <= patients]
+    write_exclusions(hospital, declined)
+    result = run_pipeline_file(pipeline, demo_keys=True, data_root=out, public_key_out=out / PUBLIC_KEY_FILE,
+                               on_step=on_step)
+    return DemoResult(out_dir=out, hospital_dir=hospital, corpus=corpus, excluded=len(declined), run=result)
+
+
+__all__ = ["DECLINED", "DEMO_PIPELINE", "PUBLIC_KEY_FILE", "DemoResult", "run_demo", "write_exclusions"]

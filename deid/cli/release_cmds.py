@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from deid.cli._common import err, handle_errors, not_built, out, progress
+from deid.cli._common import err, handle_errors, out, progress
 from deid.pipeline import pipeline_json_schema, resolve_plan
 from deid.release import verify_release
 
@@ -58,7 +58,6 @@ def register(app: typer.Typer) -> None:
 
         with progress("running pipeline") as advance:
             result = run_pipeline_file(pipeline, key_dir, demo_keys=demo_keys, data_root=data_root,
-                                       public_key_out="demo-signing.pub" if demo_keys else None,
                                        on_step=lambda _step: advance(1))
         if as_json:
             typer.echo(result.model_dump_json(indent=2))

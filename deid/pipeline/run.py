@@ -1,0 +1,516 @@
+"""``deid run``: execute a resolved plan, from raw records to a signed release or a quarantined one.
+
+:func:`run_pipeline` executes the :class:`~deid.pipeline.plan.Plan` that ``deid plan`` prints. Every step
+runs inside :meth:`ReleaseWriter.step <deid.release.ReleaseWriter.step>`, so ``audit.jsonl`` records it:
+
+1. read each input and remove the people on the exclusion list (counted, never listed);
+2. plant canary patients (when the pipeline enables them);
+3. collect each person's own identifiers from the structured tables;
+4. scrub the free-text columns with them (:mod:`deid.pipeline.steps`), counting PHI by table and category;
+5. apply the policy's column transforms batch by batch (:func:`deid.tabular.transform_batch`);
+6. check the canaries on the output and remove their rows (:mod:`deid.pipeline.steps_checks`);
+7. anonymize where the policy says and measure risk against its thresholds (:mod:`deid.pipeline.steps_risk`);
+8. scan every output cell for residual PHI patterns, and run the policy's Great Expectations suite
+   (:mod:`deid.validation`);
+9. write the tables, attach the risk reports (and the privacy officer's report, when ``deid.report`` is
+   installed: :func:`attach_reports` is the one hook), and finalize: approved and signed only when every
+   check held, otherwise rejected into quarantine with every failed check as a reason.
+
+The local engine holds each table in memory between steps; the steps themselves take and return Arrow
+batches, so a distributed engine calls the same functions.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from deid.categories import Category
+from deid.errors import InputError, ReleaseRejectedError
+from deid.keys import public_key_pem
+from deid.pipeline.consent import load_exclusions
+from deid.pipeline.plan import Plan, resolve_plan
+from deid.pipeline.steps import (
+    NoteScrubber,
+    collect_identifiers,
+    consent_batches,
+    scrub_batch,
+    structured_phi_counts,
+    transform_batches,
+)
+from deid.pipeline.steps_checks import (
+    PlantedCanaries,
+    check_and_remove,
+    drop_last,
+    plant_canaries,
+    residual_scan,
+    scan_records,
+)
+from deid.pipeline.steps_risk import TableRisk, assess_table
+from deid.policy import Policy
+from deid.release import ReleaseWriter
+from deid.release.audit import Outcome
+from deid.release.manifest import (
+    CanaryResult,
+    Exclusions,
+    Figures,
+    InputRecord,
+    OutputTable,
+    ValidationRecord,
+)
+
+RUN_SCHEMA_VERSION = 1
+#: Rows per batch handed to the scrubber and the column transforms.
+BATCH_ROWS = 4096
+#: Where the risk reports (full figures, JSON) go inside the release.
+RISK_REPORT_DIR = "reports/risk"
+#: Where the privacy officer's report files go inside the release.
+REPORT_DIR = "reports"
+
+
+class RunResult(BaseModel):
+    """What a run did, in names, counts and figures only; what ``deid run`` and ``deid demo`` print."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1] = Field(description="Version of this summary's format; currently 1.")
+    release_id: str = Field(description="The release's id (its folder name).")
+    path: str = Field(description="The release folder: under releases/ when approved, quarantine/ when not.")
+    decision: Literal["approved", "rejected"] = Field(description="The gate's verdict.")
+    reasons: list[str] = Field(description="Why: the failed checks of a rejection, the checks that held otherwise.")
+    demo_keys: bool = Field(description="True when made with throw-away demo keys.")
+    inputs: dict[str, int] = Field(description="Rows read per input table (before exclusions).")
+    outputs: dict[str, int] = Field(description="Rows released per table.")
+    excluded_persons: int | None = Field(description="People on the exclusion list, or null without one.")
+    excluded_rows: dict[str, int] = Field(description="Rows removed per table because of the exclusion list.")
+    phi_counts: dict[str, dict[str, int]] = Field(description="PHI found and treated, by table and category.")
+    risk: dict[str, Figures] = Field(description="Risk figures and thresholds by table.")
+    validation: dict[str, int] = Field(description="Checks run on the output: 'passed' and 'failed' counts.")
+    canaries: CanaryResult | None = Field(description="The canary result, or null when canaries were off.")
+    reports: list[str] = Field(description="Report files attached to the release (paths inside it).")
+    public_key: str | None = Field(description="Where the public key of demo keys was written, or null.")
+    seconds: float = Field(description="Wall-clock time of the run.")
+
+    def raise_if_rejected(self) -> None:
+        """Raise :class:`~deid.errors.ReleaseRejectedError` (exit 8) listing the reasons of a rejection."""
+        if self.decision == "rejected":
+            raise ReleaseRejectedError(f"release {self.release_id} was rejected and is in quarantine: {self.path}",
+                                       self.reasons)
+
+
+#: Called with each step's name as it starts (a progress display; never given data).
+StepListener = Callable[[str], None]
+
+
+def run_pipeline_file(
+    pipeline: str | Path,
+    key_dir: str | Path | None = None,
+    *,
+    demo_keys: bool = False,
+    data_root: str | Path | None = None,
+    public_key_out: str | Path | None = None,
+    on_step: StepListener | None = None,
+) -> RunResult:
+    """Resolve the pipeline file (as ``deid plan`` does) and run it: what ``deid run`` calls."""
+    plan = resolve_plan(pipeline, key_dir, demo_keys=demo_keys, data_root=data_root)
+    return run_pipeline(plan, public_key_out=public_key_out, on_step=on_step)
+
+
+def run_pipeline(
+    plan: Plan, *, public_key_out: str | Path | None = None, on_step: StepListener | None = None
+) -> RunResult:
+    """Execute ``plan`` and finalize its release; returns the result whatever the verdict.
+
+    A rejected release is in quarantine (call :meth:`RunResult.raise_if_rejected` to turn it into an
+    error). A :class:`~deid.errors.DeidError` raised by a step (unreadable input, a value the policy
+    cannot transform) quarantines what was written with that error as reason and propagates.
+    With demo keys, their public key is written to ``public_key_out`` (default ``OUTPUT/demo-signing.pub``)
+    so that the release can be verified.
+    """
+    started = time.perf_counter()
+    with plan.open_writer() as writer:
+        job = _Job(plan, writer, on_step or (lambda _name: None))
+        job.run()
+        path = job.finalize()
+        public_key = _write_public_key(plan, public_key_out)
+        return job.result(path, public_key, time.perf_counter() - started)
+
+
+#: Where a run with demo keys writes their public key, in its output location, when not told otherwise.
+DEMO_PUBLIC_KEY = "demo-signing.pub"
+
+
+def _write_public_key(plan: Plan, target: str | Path | None) -> str | None:
+    """Demo keys vanish with the run: keep their public half, so the release can be verified."""
+    key = plan.key_set.public_key
+    if key is None or not plan.keys.demo:
+        return None
+    path = Path(target) if target is not None else Path(plan.output) / DEMO_PUBLIC_KEY
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(public_key_pem(key))
+    return str(path)
+
+
+class _Job:
+    """The state of one run between its steps."""
+
+    def __init__(self, plan: Plan, writer: ReleaseWriter, notify: StepListener) -> None:
+        self.plan = plan
+        self.policy = plan.policy_config
+        self.keys = plan.key_set
+        self.writer = writer
+        self.notify = notify
+        self.person_keys = {p.table: p.person_key for p in plan.inputs}
+        self.tables: dict[str, pa.Table] = {}
+        self.read_rows: dict[str, int] = {}
+        self.excluded_rows: Counter[str] = Counter()
+        self.excluded_persons: int | None = None
+        self.canaries: PlantedCanaries | None = None
+        self.phi: dict[str, Counter[Category]] = {}
+        self.released: dict[str, pa.Table] = {}
+        self.scrubbed_real: dict[str, pa.Table] = {}
+        self.risk: dict[str, TableRisk] = {}
+        self.outputs: dict[str, OutputTable] = {}
+        self.failures: list[str] = []
+        self.passed: list[str] = []
+        self.reports: list[str] | None = None
+        self.figures: dict[str, Figures] = {}
+
+    # -------------------------------------------------------------------------------------- steps
+
+    def step(self, name: str):  # type: ignore[no-untyped-def]
+        """An audited step, announced to the listener."""
+        self.notify(name)
+        return self.writer.step(name)
+
+    def run(self) -> None:
+        """Every step before finalizing, in order."""
+        self.read_inputs()
+        if self.plan.canaries.enabled:
+            self.plant()
+        self.scrub()
+        self.transform()
+        if self.canaries is not None:
+            self.check_canaries()
+        else:
+            self.scrubbed_real = dict(self.tables)
+        self.assess_risk()
+        self.scan()
+        self.validate()
+        for table, data in self.released.items():
+            self.notify(f"write {table}")
+            self.outputs[table] = self.writer.write_table(table, data.to_batches(max_chunksize=BATCH_ROWS),
+                                                          schema=data.schema)
+        self.attach_risk_reports()
+        decision, reasons = self.verdict()
+        self.notify("report")
+        self.reports = attach_reports(self.writer, decision, reasons)
+        if self.reports is None:
+            with self.writer.step("report") as step:
+                step.outcome = Outcome.SKIPPED
+                step.reason("deid.report is not installed: no report attached")
+
+    def read_inputs(self) -> None:
+        """Read every input, removing the excluded people's rows first."""
+        excluded: frozenset[str] = frozenset()
+        if self.plan.exclusions is not None:
+            excluded = load_exclusions(Path(self.plan.exclusions))
+            self.excluded_persons = len(excluded)
+        inputs: dict[str, InputRecord] = {}
+        for planned in self.plan.inputs:
+            with self.step(f"read {planned.table}") as step:
+                batches = list(consent_batches(planned.batches(BATCH_ROWS), planned.person_key, excluded,
+                                               self.excluded_rows, planned.table))
+                if not batches:
+                    raise InputError(f"table {planned.table}: the input holds no rows ({planned.path})")
+                data = pa.Table.from_batches(batches)
+                self.tables[planned.table] = data
+                removed = self.excluded_rows[planned.table]
+                self.read_rows[planned.table] = data.num_rows + removed
+                inputs[planned.table] = InputRecord(format=planned.format, files=len(planned.files),
+                                                    fingerprint=planned.fingerprint(), rows=data.num_rows + removed)
+                step.count("rows_read", data.num_rows + removed)
+                step.count("rows_excluded", removed)
+        self.writer.facts.inputs = inputs
+        if self.excluded_persons is not None:
+            self.writer.facts.exclusions = Exclusions(
+                persons_listed=self.excluded_persons,
+                rows_removed={p.table: self.excluded_rows[p.table] for p in self.plan.inputs})
+
+    def plant(self) -> None:
+        """Append the canary patients to the inputs."""
+        with self.step("plant canaries") as step:
+            self.tables, self.canaries = plant_canaries(self.tables, self.plan.canaries.count, self.writer.run_id)
+            for table, rows in self.canaries.rows.items():
+                step.count(f"rows.{table}", rows)
+            if not any(self.canaries.rows.values()):
+                self.failures.append("canaries: no input table is named like a canary table "
+                                     f"({', '.join(sorted(self.canaries.canaries.tables))}); none could be planted")
+
+    def _canary_rows(self, table: str) -> int:
+        return self.canaries.rows.get(table, 0) if self.canaries is not None else 0
+
+    def scrub(self) -> None:
+        """Scrub every text column with the patients' own identifiers; count PHI by table and category."""
+        scrubber: NoteScrubber | None = None
+        with self.step("collect patient identifiers") as step:
+            identifiers = collect_identifiers(self.tables, self.policy, self.person_keys)
+            step.count("persons", len(identifiers))
+        for planned in self.plan.inputs:
+            table, data = planned.table, self.tables[planned.table]
+            canary_rows = self._canary_rows(table)
+            real = drop_last(data, canary_rows)
+            counts = structured_phi_counts(real, self.policy, table)
+            columns = [c for c in planned.text_columns if self.policy.tables[table].columns[c].action == "scrub"]
+            if columns:
+                with self.step(f"scrub {table}.{','.join(columns)}") as step:
+                    scrubber = scrubber or NoteScrubber(self.policy, self.keys, identifiers)
+                    real_out = [scrub_batch(b, columns, planned.person_key, scrubber)
+                                for b in real.to_batches(max_chunksize=BATCH_ROWS)]
+                    step.count("texts", scrubber.texts)
+                    text_counts = scrubber.reset()
+                    canary_out = [scrub_batch(b, columns, planned.person_key, scrubber)
+                                  for b in data.slice(real.num_rows).to_batches(max_chunksize=BATCH_ROWS)]
+                    scrubber.reset()
+                    for category, n in sorted(text_counts.items()):
+                        step.count(f"phi.{category.value}", n)
+                    counts += text_counts
+                    schema = (real_out or canary_out)[0].schema if (real_out or canary_out) else data.schema
+                    self.tables[table] = pa.Table.from_batches([*real_out, *canary_out], schema=schema)
+            self.phi[table] = counts
+        self.writer.facts.phi_counts = {t: dict(sorted(c.items())) for t, c in self.phi.items()}
+
+    def transform(self) -> None:
+        """Apply the policy's column rules to every table, batch by batch."""
+        for table, data in self.tables.items():
+            with self.step(f"transform {table}") as step:
+                batches = list(transform_batches(data.to_batches(max_chunksize=BATCH_ROWS), self.policy, table,
+                                                 self.keys))
+                self.released[table] = pa.Table.from_batches(batches) if batches else pa.table({})
+                step.count("rows", self.released[table].num_rows)
+                step.count("columns", self.released[table].num_columns)
+
+    def check_canaries(self) -> None:
+        """Search the output for canary values, then remove the canary rows."""
+        assert self.canaries is not None
+        with self.step("check canaries") as step:
+            self.released, report = check_and_remove(self.released, self.canaries)
+            self.scrubbed_real = {t: drop_last(d, self._canary_rows(t)) for t, d in self.tables.items()}
+            step.count("planted", report.planted)
+            step.count("surviving", report.surviving)
+            step.count("removed_rows", report.removed_rows)
+            self.writer.facts.canaries = CanaryResult(planted=report.planted, surviving=report.surviving,
+                                                      removed_rows=report.removed_rows, passed=report.passed)
+            if report.passed:
+                self.passed.append(f"canaries: none of {report.planted} canary values survived")
+            else:
+                where = sorted({f"{s.table}.{s.column} ({s.label})" for s in report.survivors})
+                self.failures.append(f"canaries: {report.surviving} canary value(s) survived de-identification in "
+                                     f"{', '.join(where)}")
+                step.reason(self.failures[-1])
+
+    def assess_risk(self) -> None:
+        """Anonymize where the policy says, then measure each table against the thresholds."""
+        figures: dict[str, Figures] = {}
+        for table in list(self.released):
+            if not self.policy.quasi_identifiers(table):
+                continue
+            with self.step(f"risk {table}") as step:
+                result = assess_table(table, self.scrubbed_real[table], self.released[table], self.policy,
+                                      self.keys, self.plan.risk.population)
+                self.risk[table] = result
+                self.released[table] = result.released
+                self.figures[table] = result.figures(self.policy)
+                figures[table] = manifest_risk_figures(result, self.policy)
+                if result.report is not None:
+                    step.count("k", result.report.k)
+                    step.count("suppressed", result.report.suppressed)
+                for reason in result.failures:
+                    step.reason(reason)
+                self.failures += result.failures
+                self.passed += result.passed
+        self.writer.facts.risk = figures
+
+    def scan(self) -> None:
+        """Residual PHI patterns in every output cell; identifier-like columns."""
+        with self.step("residual scan") as step:
+            report = residual_scan(self.released, self.plan.policy_path)
+            records = scan_records(report, list(self.released))
+            step.count("cells", report.cells_scanned)
+            step.count("findings", report.cell_findings_total)
+            self._record(records, "residual scan")
+
+    def validate(self) -> None:
+        """The policy's Great Expectations suite on every output table."""
+        expected = {t: self.read_rows[t] - self.excluded_rows[t] for t in self.released}
+        with self.step("validate") as step:
+            records = _validate(self.released, self.policy, expected)
+            step.count("expectations", len(records))
+            step.count("failed", sum(not r.passed for r in records))
+            self._record(records, "validation")
+
+    def _record(self, records: list[ValidationRecord], what: str) -> None:
+        self.writer.facts.validation = [*self.writer.facts.validation, *records]
+        failed = [r for r in records if not r.passed]
+        for record in failed:
+            where = ".".join(p for p in (record.table, record.column) if p)
+            self.failures.append(f"{what}: {where}: {record.name} failed: {record.detail} {_counts(record.figures)}"
+                                 .rstrip())
+        if not failed:
+            self.passed.append(f"{what}: all {len(records)} checks held")
+
+    def attach_risk_reports(self) -> None:
+        """The full risk and anonymization reports of each table, as JSON files of the release."""
+        for table, result in self.risk.items():
+            if result.report is None:
+                continue
+            document = {"schema_version": 1, "table": table,
+                        "risk": result.report.model_dump(mode="json"),
+                        "anonymization": result.anonymization.model_dump(mode="json") if result.anonymization else None}
+            data = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
+            self.writer.attach(f"{RISK_REPORT_DIR}/{table}.json", data)
+
+    # ------------------------------------------------------------------------------------ finalize
+
+    def verdict(self) -> tuple[Literal["approved", "rejected"], list[str]]:
+        """Approved only when no check failed."""
+        if self.failures:
+            return "rejected", list(self.failures)
+        return "approved", list(self.passed)
+
+    def finalize(self) -> Path:
+        """Approve and sign, or reject into quarantine."""
+        decision, reasons = self.verdict()
+        self.notify("gate")
+        signer = self.keys.signing_key if decision == "approved" else None
+        return self.writer.finalize(decision, reasons, signer)
+
+    def result(self, path: Path, public_key: str | None, seconds: float) -> RunResult:
+        """The summary of the finished run."""
+        manifest = self.writer.manifest
+        assert manifest is not None
+        return RunResult(
+            schema_version=RUN_SCHEMA_VERSION, release_id=manifest.release_id, path=str(path),
+            decision=manifest.verdict.decision, reasons=manifest.verdict.reasons, demo_keys=manifest.demo_keys,
+            inputs=dict(self.read_rows), outputs={t: o.rows for t, o in manifest.outputs.items()},
+            excluded_persons=self.excluded_persons,
+            excluded_rows={t: self.excluded_rows[t] for t in self.read_rows},
+            phi_counts={t: {c.value: n for c, n in counts.items()} for t, counts in manifest.phi_counts.items()},
+            risk=dict(self.figures),
+            validation={"passed": sum(r.passed for r in manifest.validation),
+                        "failed": sum(not r.passed for r in manifest.validation)},
+            canaries=manifest.canaries, reports=[a.path for a in manifest.attachments], public_key=public_key,
+            seconds=round(seconds, 3),
+        )
+
+
+def _counts(figures: Figures) -> str:
+    shown = {k: v for k, v in figures.items() if k in {"unexpected_count", "observed_value", "cell_findings",
+                                                      "identifying_columns"}}
+    return f"({', '.join(f'{k} {v:g}' if isinstance(v, float) else f'{k} {v}' for k, v in shown.items())})" if shown else ""
+
+
+def _validate(outputs: Mapping[str, pa.Table], policy: Policy, expected: Mapping[str, int]) -> list[ValidationRecord]:
+    from deid.validation import validate_outputs
+
+    return validate_outputs(outputs, policy, expected)
+
+
+# ------------------------------------------------------------------------------------------ summary
+
+
+def _risk_line(table: str, figures: Figures) -> str:
+    k, required = figures.get("k_min"), figures.get("k_required")
+    parts = [f"k {k} (threshold {required})"]
+    for name, allowed in (("max_prosecutor_risk", "max_prosecutor_risk_allowed"),
+                          ("avg_prosecutor_risk", "avg_prosecutor_risk_allowed")):
+        value = figures.get(name)
+        if isinstance(value, float):
+            limit = figures.get(allowed)
+            parts.append(f"{name.replace('_', ' ')} {value:.3f}" + (f" (limit {limit:g})" if isinstance(limit, float) else ""))
+    if figures.get("anonymized"):
+        parts.append(f"{figures.get('suppressed_by_anonymization', 0)} people suppressed by anonymization")
+    return f"  {table}: {', '.join(parts)}: {'met' if figures.get('passed') else 'NOT met'}"
+
+
+def render_result(result: RunResult) -> list[str]:
+    """The run's summary as printed by ``deid run`` and ``deid demo``; the release path is the last line."""
+    rows = ", ".join(f"{t} {n}" for t, n in result.outputs.items())
+    excluded = (f"; {result.excluded_persons} people on the exclusion list, "
+                f"{sum(result.excluded_rows.values())} rows removed" if result.excluded_persons is not None else "")
+    lines = [f"released tables: {rows} rows{excluded}"]
+    totals: Counter[str] = Counter()
+    for counts in result.phi_counts.values():
+        totals.update(counts)
+    found = ", ".join(f"{c} {n}" for c, n in totals.most_common()) or "none"
+    lines.append(f"PHI found and treated: {found}")
+    for table, counts in result.phi_counts.items():
+        if counts:
+            lines.append(f"  {table}: {', '.join(f'{c} {n}' for c, n in sorted(counts.items(), key=lambda x: -x[1]))}")
+    if result.risk:
+        lines.append("re-identification risk against the policy's thresholds:")
+        lines += [_risk_line(t, f) for t, f in result.risk.items()]
+    canaries = ("off" if result.canaries is None else
+                f"{result.canaries.surviving} of {result.canaries.planted} canary values survived, "
+                f"{result.canaries.removed_rows} canary rows removed")
+    lines.append(f"checks: {result.validation['passed']} held, {result.validation['failed']} failed; "
+                 f"canaries: {canaries}")
+    lines.append(f"gate: {result.decision.upper()}" + (" (demo keys: not for production)" if result.demo_keys else ""))
+    if result.decision == "rejected":
+        lines.append(f"  {len(result.reasons)} reason(s): see below, and verdict.reasons in manifest.json")
+    lines.append(f"reports: {', '.join(result.reports) if result.reports else 'none'} (inside the release)")
+    lines.append(f"done in {result.seconds:.1f} s")
+    lines.append(result.path)
+    return lines
+
+
+# ------------------------------------------------------------------------------------------ reports
+
+
+def report_available() -> bool:
+    """Whether the privacy officer's report (:mod:`deid.report`, issue 7) is installed."""
+    return importlib.util.find_spec("deid.report") is not None
+
+
+def attach_reports(writer: ReleaseWriter, decision: Literal["approved", "rejected"],
+                   reasons: list[str]) -> list[str] | None:
+    """The one hook for the privacy officer's report: render it and attach ``reports/report.*``.
+
+    Calls :func:`deid.report.attach_reports` (an audited step of its own) with the verdict the gate is about
+    to give; returns the attached paths, or ``None`` while :mod:`deid.report` is not installed.
+    """
+    if not report_available():
+        return None
+    from deid.report import attach_reports as attach
+
+    return [record.path for record in attach(writer, decision, reasons)]
+
+
+def manifest_risk_figures(result: TableRisk, policy: Policy) -> Figures:
+    """A table's risk figures for the manifest: the report's typed format when :mod:`deid.report` is
+    installed (so the report can explain them), else the run's own flat figures."""
+    if result.report is None or not report_available():
+        return result.figures(policy)
+    from deid.report import class_size_histogram, risk_figures
+
+    return risk_figures(result.report, result.anonymization,
+                        class_size_histogram(_polars(result.released), policy, result.table))
+
+
+def _polars(table: pa.Table) -> pl.DataFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+__all__ = ["BATCH_ROWS", "RUN_SCHEMA_VERSION", "RunResult", "StepListener", "attach_reports", "manifest_risk_figures",
+           "render_result", "report_available", "run_pipeline", "run_pipeline_file"]
