@@ -40,7 +40,7 @@ class DemoResult:
         head = [(f"synthetic hospital: {rows} rows, {self.corpus.gold_spans} planted PHI spans -> "
                 f"{self.hospital_dir} ({self.excluded} patients declined research use)")]
         verify = (f"check it: deid verify {self.run.path} --public-key {self.run.public_key}"
-                  if self.run.public_key and self.run.decision == "approved" else None)
+                  if self.run.decision == "approved" else None)
         body = render_result(self.run)
         return [*head, *body[:-1], *([verify] if verify else []), body[-1]]
 

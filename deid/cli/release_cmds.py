@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
         key_dir: Annotated[Path | None, typer.Option("--key-dir", help="Folder written by `deid keys generate` "
                                                      "(default: DEID_KEY_DIR or the DEID_*_KEY variables).")] = None,
         demo_keys: Annotated[bool, typer.Option("--demo-keys", help="Use throw-away keys (demo runs only); the "
-                                                "public key is written to OUTPUT/demo-signing.pub.")] = False,
+                                                "public key is written to OUTPUT/demo-keys/<release-id>.pub.")] = False,
         data_root: Annotated[Path | None, typer.Option("--data-root", help="Replace the pipeline's data_root.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the run's summary as JSON.")] = False,
     ) -> None:

@@ -133,7 +133,7 @@ def run_pipeline(
     A rejected release is in quarantine (call :meth:`RunResult.raise_if_rejected` to turn it into an
     error). A :class:`~deid.errors.DeidError` raised by a step (unreadable input, a value the policy
     cannot transform) quarantines what was written with that error as reason and propagates.
-    With demo keys, their public key is written to ``public_key_out`` (default ``OUTPUT/demo-signing.pub``)
+    With demo keys, their public key is written to ``public_key_out`` (default ``OUTPUT/demo-keys/<release-id>.pub``)
     so that the release can be verified.
     """
     started = time.perf_counter()
@@ -141,20 +141,20 @@ def run_pipeline(
         job = _Job(plan, writer, on_step or (lambda _name: None))
         job.run()
         path = job.finalize()
-        public_key = _write_public_key(plan, public_key_out)
+        public_key = _write_public_key(plan, writer.release_id, public_key_out)
         return job.result(path, public_key, time.perf_counter() - started)
 
 
-#: Where a run with demo keys writes their public key, in its output location, when not told otherwise.
-DEMO_PUBLIC_KEY = "demo-signing.pub"
+#: Where a run with demo keys writes their public key (``OUTPUT/demo-keys/<release-id>.pub``) by default.
+DEMO_KEYS_DIR = "demo-keys"
 
 
-def _write_public_key(plan: Plan, target: str | Path | None) -> str | None:
+def _write_public_key(plan: Plan, release_id: str, target: str | Path | None) -> str | None:
     """Demo keys vanish with the run: keep their public half, so the release can be verified."""
     key = plan.key_set.public_key
     if key is None or not plan.keys.demo:
         return None
-    path = Path(target) if target is not None else Path(plan.output) / DEMO_PUBLIC_KEY
+    path = Path(target) if target is not None else Path(plan.output) / DEMO_KEYS_DIR / f"{release_id}.pub"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(public_key_pem(key))
     return str(path)
@@ -468,6 +468,8 @@ def render_result(result: RunResult) -> list[str]:
     if result.decision == "rejected":
         lines.append(f"  {len(result.reasons)} reason(s): see below, and verdict.reasons in manifest.json")
     lines.append(f"reports: {', '.join(result.reports) if result.reports else 'none'} (inside the release)")
+    if result.public_key is not None:
+        lines.append(f"demo public key: {result.public_key}")
     lines.append(f"done in {result.seconds:.1f} s")
     lines.append(result.path)
     return lines
