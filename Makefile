@@ -9,7 +9,7 @@ SPACY_MODEL_SHA := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export PYTHONHASHSEED := 0
 
-.PHONY: setup demo test test-fast lock bench bench-text bench-risk report-demo browser clean
+.PHONY: setup demo test test-fast lock bench bench-setup bench-text bench-risk report-demo browser clean
 
 setup: $(STAMP)
 
@@ -44,8 +44,24 @@ lock:
 	uv pip compile pyproject.toml requirements/build.in --extra dev --generate-hashes --python-version 3.11 \
 	  --python-platform x86_64-manylinux_2_28 --no-header -o $(LOCK)
 	uv pip compile pyproject.toml requirements/build.in --extra dev --extra bench --generate-hashes \
-	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header -o requirements/bench.lock
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header -c $(LOCK) -o requirements/bench.lock
 	$(PYTHON) requirements/pin_model.py $(SPACY_MODEL_SHA) $(LOCK) requirements/bench.lock
+
+# Benchmarks: the peers (pycanon) come from requirements/bench.lock, pinned to the same versions as the main lock.
+BENCH_STAMP := $(VENV)/.deid-bench-installed
+$(BENCH_STAMP): requirements/bench.lock $(STAMP)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/bench.lock
+	touch $(BENCH_STAMP)
+
+bench-setup: $(BENCH_STAMP)
+
+bench-text: setup
+	$(PY) bench/bench_text.py
+
+bench-risk: bench-setup
+	$(PY) bench/bench_risk.py
+
+bench: bench-text bench-risk
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
