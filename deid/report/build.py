@@ -22,6 +22,7 @@ from deid.report.explain import (
     driver_rows,
     level_rows,
     num,
+    people,
     risk_statements,
 )
 from deid.report.figures import is_risk_figures, parse_risk_figures
@@ -157,9 +158,9 @@ def _exclusions(manifest: Manifest) -> ExclusionSection | None:
     removed = sum(ex.rows_removed.values())
     return ExclusionSection(
         persons_listed=ex.persons_listed, rows_removed=removed,
-        sentence=f"{num(ex.persons_listed)} people on the exclusion list declined research use; {num(removed)} "
-                 "of their rows were removed from every table before anything else (they are counted, never "
-                 "listed).",
+        sentence=f"{people(ex.persons_listed)} on the exclusion list declined research use; {num(removed)} "
+                 f"of their row{'s' if removed != 1 else ''} were removed from every table before anything else "
+                 "(they are counted, never listed).",
     )
 
 

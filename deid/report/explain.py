@@ -142,14 +142,17 @@ def risk_statements(risk: TableRisk) -> list[Statement]:
                   status="info"),
         Statement(key="sample_uniques", label="People alone in their group", value=risk.sample_uniques,
                   display=f"{num(risk.sample_uniques)} ({pct(risk.sample_uniques / measured if measured else 0)})",
-                  sentence=f"{num(risk.sample_uniques)} people "
-                           f"({pct(risk.sample_uniques / measured if measured else 0)}) are the only one with their "
-                           f"{qis} in this table.",
+                  sentence=(f"{people(risk.sample_uniques)} "
+                            f"({pct(risk.sample_uniques / measured if measured else 0)}) "
+                            f"{'is' if risk.sample_uniques == 1 else 'are'} the only one with their {qis} in this "
+                            "table." if risk.sample_uniques else
+                            f"Nobody is the only one with their {qis} in this table."),
                   status="info"),
         Statement(key="suppressed", label="People suppressed", value=risk.suppressed,
                   display=f"{num(risk.suppressed)} ({pct(risk.suppressed / risk.persons if risk.persons else 0)})",
-                  sentence=f"{num(risk.suppressed)} of {num(risk.persons)} people have every quasi-identifier "
-                           "replaced by '*'; they are left out of the risk figures below.",
+                  sentence=f"{num(risk.suppressed)} of {num(risk.persons)} people "
+                           f"{'has' if risk.suppressed == 1 else 'have'} every quasi-identifier replaced by '*'; "
+                           "they are left out of the risk figures below.",
                   status="info"),
         Statement(key="prosecutor.max", label="Highest prosecutor risk", value=risk.prosecutor.max,
                   display=f"{num(risk.prosecutor.max)} ({one_in(risk.prosecutor.max)})",
@@ -327,9 +330,10 @@ def anonymization_statements(risk: TableRisk) -> list[Statement]:
                   status="info"),
         Statement(key="anonymization.suppressed", label="People suppressed to meet the thresholds",
                   value=anon.suppressed, display=f"{num(anon.suppressed)} ({pct(share)})",
-                  sentence=f"{num(anon.suppressed)} people ({pct(share)}, {num(anon.suppressed_rows)} rows) were "
-                           f"suppressed to meet the thresholds, within the policy's limit of "
-                           f"{pct(anon.suppression_limit)}.",
+                  sentence=f"{people(anon.suppressed)} ({pct(share)}, {num(anon.suppressed_rows)} "
+                           f"row{'s' if anon.suppressed_rows != 1 else ''}) "
+                           f"{'was' if anon.suppressed == 1 else 'were'} suppressed to meet the thresholds, within "
+                           f"the policy's limit of {pct(anon.suppression_limit)}.",
                   status="pass" if share <= anon.suppression_limit else "fail"),
         Statement(key="anonymization.avg_class_size", label="Average group size", value=anon.avg_class_size,
                   display=num(anon.avg_class_size),

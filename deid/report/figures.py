@@ -6,7 +6,8 @@ form of those figures: :func:`risk_figures` builds it from the risk assessment (
 there was one) and flattens it for the manifest; :func:`parse_risk_figures` reads it back for the report.
 
 Flat names are ``/``-separated paths with each segment percent-quoted (``prosecutor/records_at_risk/0.05``,
-``l_diversity/salary-class/distinct``, ``checks/k-anonymity/passed``); list items are ``#0``, ``#1``... A
+``l_diversity/salary-class/distinct``, ``checks/k-anonymity/passed``); list items are ``#0``, ``#1``...;
+an empty list is ``NAME/#: true`` and an empty mapping ``NAME/=: true``. A
 table's figures carry ``figures_format: "deid.risk-figures.v1"``; figures without it are shown as they are.
 No figure ever holds a value from the data: only column names, counts, shares and measures.
 """
@@ -254,21 +255,21 @@ def flatten_risk(risk: TableRisk) -> Figures:
 def _flatten(value: Any, prefix: str, out: Figures) -> None:
     if isinstance(value, dict):
         if not value and prefix:
-            out[prefix] = _EMPTY_DICT
+            out[f"{prefix}{_SEP}{_EMPTY_DICT}"] = True
         for key, item in value.items():
             _flatten(item, f"{prefix}{_SEP if prefix else ''}{quote(str(key), safe='')}", out)
     elif isinstance(value, list):
         if not value:
-            out[prefix] = _EMPTY_LIST
+            out[f"{prefix}{_SEP}{_ITEM}"] = True
         for index, item in enumerate(value):
             _flatten(item, f"{prefix}{_SEP}{_ITEM}{index}", out)
     else:
         out[prefix] = value
 
 
-#: Markers of empty containers (a flat mapping cannot otherwise say that a collection is empty).
-_EMPTY_DICT = "{}"
-_EMPTY_LIST = "[]"
+#: Segment marking an empty mapping (``quote`` never leaves a raw '=' or '#' in a name, so neither
+#: marker can be mistaken for a name); an empty list is a bare ``#``.
+_EMPTY_DICT = "="
 
 
 def is_risk_figures(figures: Figures) -> bool:
@@ -300,12 +301,12 @@ def parse_risk_figures(figures: Figures) -> TableRisk | None:
 
 
 def _rebuild(node: Any) -> Any:
-    if node == _EMPTY_DICT:
-        return {}
-    if node == _EMPTY_LIST:
-        return []
     if not isinstance(node, dict):
         return node
+    if set(node) == {_EMPTY_DICT}:
+        return {}
+    if set(node) == {_ITEM}:
+        return []
     if node and all(key.startswith(_ITEM) for key in node):
         ordered = sorted(node.items(), key=lambda item: int(item[0][1:]))
         return [_rebuild(value) for _, value in ordered]

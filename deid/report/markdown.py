@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from deid.report.explain import num, pct
+from deid.report.explain import num, pct, people
 from deid.report.model import CheckGroup, ReportModel, RiskSection
 
 _MARK = {"pass": "✅", "fail": "❌", "info": ""}
@@ -49,6 +49,7 @@ def _risk(section: RiskSection) -> list[str]:
         lines += [""] + _table(["", "threshold", "measured"],
                                [[_MARK[s.status], s.label.removeprefix("Policy: "), s.display] for s in checks])
     headline = {s.key: s for s in section.statements}
+    lines.append("")
     for key in ("people_below_k", "sample_uniques", "prosecutor.max", "prosecutor.avg", "marketer",
                 "population.dankar"):
         if key in headline:
@@ -59,7 +60,7 @@ def _risk(section: RiskSection) -> list[str]:
     if f.anonymization is not None:
         levels = ", ".join(f"{r.column} {r.level}" for r in section.levels)
         lines.append(f"- Generalization levels: {levels}; information lost {pct(f.anonymization.loss)}; "
-                     f"{num(f.anonymization.suppressed)} people suppressed.")
+                     f"{people(f.anonymization.suppressed)} suppressed.")
     rows = [[s.label, s.display, s.sentence] for s in section.statements if not s.key.startswith("check.")]
     lines += ["", "<details><summary>Every figure</summary>", ""] + _table(["figure", "value", "meaning"], rows)
     lines += ["", "</details>"]
