@@ -32,14 +32,24 @@ class PhoneRecognizer(PatternRecognizer):
              r"\b(?:pager|beeper|pgr|page|beep|cell|tel|phone|ph|call|contact|home|work|office)\s*"
              r"(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<phi>\d{4,7})\b", 0.75),
         rule("intl", Category.PHONE,
-             r"(?<![\w+])(?P<phi>(?:\+\d{1,3}[\s.\-]?)?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{2,5}(?:[\s.\-]\d{2,5}){1,4}"
-             r"(?:\s?x\d{1,5})?)(?![\w\-/])", 0.6),
+             r"(?<![\w+])(?P<phi>(?:\+\d{1,3}[\s.\-]?)?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{2,5}(?:[\s.\-]\d{2,8}){1,4}"
+             r"(?:\s?x\d{1,5})?)(?![\w/]|-\d)", 0.6),
+        rule("cue-before", Category.PHONE,
+             r"\b(?:phone|tel|telephone|mobile|cell|cellular|desk|fax|office|home|work|pager|beeper|"
+             r"call(?:ed)?(?: me)?(?: on| at)?|reach(?:ed)?(?: me)?(?: on| at)|text(?: me)?(?: on| at)?|registered|"
+             r"number|contact|ph|ext)\s*(?:#|no\.?|number)?\s*[:#=]?\s*(?P<phi>\+?[\d(][\d \t().\-]{5,22}\d)", 0.75),
+        rule("cue-after", Category.PHONE,
+             r"(?<![\w+])(?P<phi>\+?[\d(][\d \t().\-]{5,22}\d)\s*-?\s*\(?(?:office|fax|mobile|cell|home|work|desk)\b", 0.75),
     )
 
     def validate(self, rule: Rule, match: re.Match[str], text: str) -> bool:
+        candidate = match.group("phi")
+        if rule.name in {"cue-before", "cue-after"}:
+            digits = re.sub(r"\D", "", candidate)
+            looks_like_date = re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", candidate.strip())
+            return 7 <= len(digits) <= 15 and not looks_like_date and "\n\n" not in candidate
         if rule.name != "intl":
             return True
-        candidate = match.group("phi")
         if re.fullmatch(r"([01]\d|2[0-4])[0-5]\d\s?[-–]\s?([01]\d|2[0-4])[0-5]\d", candidate):
             return False  # a shift: 1900-0700
         digits = re.sub(r"\D", "", candidate.split("x")[0])
@@ -53,7 +63,7 @@ class PhoneRecognizer(PatternRecognizer):
                 number = phonenumbers.parse(candidate, None if has_plus else region)
             except phonenumbers.NumberParseException:
                 continue
-            if phonenumbers.is_valid_number(number):
+            if phonenumbers.is_valid_number(number) or (has_plus and phonenumbers.is_possible_number(number)):
                 return True
         return False
 

@@ -1,0 +1,39 @@
+"""Scores on the shared corpora, label-blind as ../shared/corpora/FORMAT.md defines them.
+
+presidio-synth: the issue's requirement (recall >= 0.99 for e-mail, phone, SSN, IP and card numbers).
+physionet-deid: a regression floor at the figures this tree reached (the target of 0.97 strict recall at 0.80
+precision is not met yet); raise the floor whenever detection improves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deid.corpus.gold import PredSpan, read_gold
+from deid.corpus.scoring import score_documents
+from deid.text import Detector
+
+
+def _scores(detector: Detector, path: Path):
+    gold = read_gold(path)
+    found = detector.detect([d.text for d in gold])
+    predictions = {d.doc_id: [PredSpan(start=s.start, end=s.end, label=s.label, score=s.score, source=s.source)
+                              for s in spans] for d, spans in zip(gold, found)}
+    return score_documents(gold, predictions)
+
+
+@pytest.mark.slow
+def test_presidio_synth_pattern_categories(detector: Detector, shared: Path) -> None:
+    scores = _scores(detector, shared / "corpora" / "presidio-synth" / "synth.jsonl")
+    by_label = {row.label: row for row in scores.per_label}
+    for label in ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "IP_ADDRESS", "CREDIT_CARD"):
+        assert by_label[label].strict_recall >= 0.99, (label, by_label[label].strict_recall)
+
+
+@pytest.mark.slow
+def test_physionet_regression_floor(detector: Detector, shared: Path) -> None:
+    scores = _scores(detector, shared / "corpora" / "physionet-deid" / "dev.jsonl")
+    assert scores.strict_recall >= 0.84
+    assert scores.precision >= 0.58
