@@ -1,8 +1,8 @@
 """``python -m deid.report.demo OUT``: regenerate ``reports/demo`` (the demo release's report and screenshot).
 
-Renders the newest release found under ``--search`` (``deid demo``'s output folder) or the release given by
-``--release``; with neither, or when the search finds none, it builds the sample release
-(:mod:`deid.report.sample`) in a temporary folder. Writes ``OUT/report.html``, ``report.md``,
+Reports on the release ``deid demo`` writes (``--run-demo DIR`` runs it first, whatever its verdict), on a
+given release (``--release``), or on the sample release of :mod:`deid.report.sample` (``--sample``). Writes
+``OUT/report.html``, ``report.md``,
 ``report.json`` and ``screenshot.png`` (the top of the page in headless Chromium; fails if the page makes
 any request or logs an error).
 """
@@ -10,21 +10,15 @@ any request or logs an error).
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from deid.release.manifest import MANIFEST_FILE
 from deid.report.browser import load_in_browser
 from deid.report.build import build_report
 from deid.report.render import RENDERERS
 from deid.report.sample import build_sample_release
-
-
-def newest_release(root: Path) -> Path | None:
-    """The most recently finalized release folder under ``root`` (approved or quarantined), if any."""
-    found = [m.parent for m in root.glob(f"**/*/{MANIFEST_FILE}") if ".staging" not in m.parts]
-    return max(found, key=lambda p: p.joinpath(MANIFEST_FILE).stat().st_mtime) if found else None
 
 
 def write_demo(out: Path, release: Path) -> list[Path]:
@@ -44,18 +38,31 @@ def write_demo(out: Path, release: Path) -> list[Path]:
     return [*written, shot]
 
 
+def demo_release(out: Path) -> Path:
+    """Run ``deid demo`` into ``out`` (fresh) and return its release folder, approved or quarantined."""
+    from deid.demo import run_demo
+
+    shutil.rmtree(out, ignore_errors=True)
+    return Path(run_demo(out).run.path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m deid.report.demo", description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write (reports/demo)")
-    parser.add_argument("--release", type=Path, help="the release folder to report on")
-    parser.add_argument("--search", type=Path, help="take the newest release under this folder")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--run-demo", type=Path, metavar="DIR",
+                        help="run `deid demo --out DIR` (DIR is replaced) and report on its release")
+    source.add_argument("--release", type=Path, metavar="DIR", help="report on this release folder")
+    source.add_argument("--sample", action="store_true", help="report on the sample release (deid.report.sample)")
     args = parser.parse_args(argv)
-    release = args.release or (newest_release(args.search) if args.search and args.search.is_dir() else None)
     with tempfile.TemporaryDirectory() as tmp:
-        if release is None:
-            print("no release found: building the sample release (deid.report.sample)", file=sys.stderr)
+        if args.sample:
             release = build_sample_release(Path(tmp)).path
+        elif args.run_demo is not None:
+            release = demo_release(args.run_demo)
+        else:
+            release = args.release
         for path in write_demo(args.out, release):
             print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -159,7 +159,7 @@ def risk_statements(risk: TableRisk) -> list[Statement]:
                   sentence="Someone who knows a person is in this table and knows their "
                            f"{qis} picks out the most exposed person with a probability of "
                            f"{one_in(risk.prosecutor.max)}.",
-                  status=_status(risk.checks.get("max prosecutor risk"))),
+                  status=_status(risk.checks.get("max prosecutor risk") or k_check)),
         Statement(key="prosecutor.avg", label="Average prosecutor risk", value=risk.prosecutor.avg,
                   display=pct(risk.prosecutor.avg),
                   sentence=f"Trying every person, that attacker would re-identify {pct(risk.prosecutor.avg)} of "

@@ -35,3 +35,19 @@ def test_a_request_would_be_seen(tmp_path: Path) -> None:
                     "</head><body><img src=\"https://example.org/x.png\"></body></html>", encoding="utf-8")
     load = load_in_browser(page)
     assert load.other_requests
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_demo_release_report_in_chromium(tmp_path: Path) -> None:
+    """The report of the release `deid demo` writes (whatever its verdict), as `make report-demo` renders it."""
+    from deid.demo import run_demo
+
+    release = Path(run_demo(tmp_path / "demo", patients=20).run.path)
+    attached = release / "reports" / "report.html"
+    assert attached.is_file()
+    page = tmp_path / "report.html"
+    page.write_text(render_html(build_report(release)), encoding="utf-8")
+    for html in (attached, page):
+        load = load_in_browser(html, tmp_path / f"{html.parent.name}.png")
+        assert load.console_errors == [] and load.page_errors == [] and load.other_requests == []
