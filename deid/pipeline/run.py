@@ -13,7 +13,7 @@ runs inside :meth:`ReleaseWriter.step <deid.release.ReleaseWriter.step>`, so ``a
 8. scan every output cell for residual PHI patterns, and run the policy's Great Expectations suite
    (:mod:`deid.validation`);
 9. write the tables, attach the risk reports (and the privacy officer's report, when ``deid.report`` is
-   installed: :func:`attach_reports` is the one hook), and finalize: approved and signed only when every
+   installed: :func:`deid.pipeline.steps_report.attach_reports` is the one hook), and finalize: approved and signed only when every
    check held, otherwise rejected into quarantine with every failed check as a reason.
 
 The local engine holds each table in memory between steps; the steps themselves take and return Arrow
@@ -22,20 +22,18 @@ batches, so a distributed engine calls the same functions.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Literal
 
-import polars as pl
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field
 
 from deid.categories import Category
-from deid.errors import InputError, ReleaseRejectedError
+from deid.errors import InputError
 from deid.keys import public_key_pem
 from deid.pipeline.consent import load_exclusions
 from deid.pipeline.plan import Plan, resolve_plan
@@ -55,10 +53,12 @@ from deid.pipeline.steps_checks import (
     residual_scan,
     scan_records,
 )
+from deid.pipeline.steps_report import attach_reports, manifest_risk_figures, report_available
+from deid.pipeline.steps_result import RunResult, render_result
 from deid.pipeline.steps_risk import TableRisk, assess_table
 from deid.policy import Policy
 from deid.release import ReleaseWriter
-from deid.release.audit import Outcome
+from deid.release.audit import AuditStep, Outcome
 from deid.release.manifest import (
     CanaryResult,
     Exclusions,
@@ -73,38 +73,6 @@ RUN_SCHEMA_VERSION = 1
 BATCH_ROWS = 4096
 #: Where the risk reports (full figures, JSON) go inside the release.
 RISK_REPORT_DIR = "reports/risk"
-#: Where the privacy officer's report files go inside the release.
-REPORT_DIR = "reports"
-
-
-class RunResult(BaseModel):
-    """What a run did, in names, counts and figures only; what ``deid run`` and ``deid demo`` print."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    schema_version: Literal[1] = Field(description="Version of this summary's format; currently 1.")
-    release_id: str = Field(description="The release's id (its folder name).")
-    path: str = Field(description="The release folder: under releases/ when approved, quarantine/ when not.")
-    decision: Literal["approved", "rejected"] = Field(description="The gate's verdict.")
-    reasons: list[str] = Field(description="Why: the failed checks of a rejection, the checks that held otherwise.")
-    demo_keys: bool = Field(description="True when made with throw-away demo keys.")
-    inputs: dict[str, int] = Field(description="Rows read per input table (before exclusions).")
-    outputs: dict[str, int] = Field(description="Rows released per table.")
-    excluded_persons: int | None = Field(description="People on the exclusion list, or null without one.")
-    excluded_rows: dict[str, int] = Field(description="Rows removed per table because of the exclusion list.")
-    phi_counts: dict[str, dict[str, int]] = Field(description="PHI found and treated, by table and category.")
-    risk: dict[str, Figures] = Field(description="Risk figures and thresholds by table.")
-    validation: dict[str, int] = Field(description="Checks run on the output: 'passed' and 'failed' counts.")
-    canaries: CanaryResult | None = Field(description="The canary result, or null when canaries were off.")
-    reports: list[str] = Field(description="Report files attached to the release (paths inside it).")
-    public_key: str | None = Field(description="Where the public key of demo keys was written, or null.")
-    seconds: float = Field(description="Wall-clock time of the run.")
-
-    def raise_if_rejected(self) -> None:
-        """Raise :class:`~deid.errors.ReleaseRejectedError` (exit 8) listing the reasons of a rejection."""
-        if self.decision == "rejected":
-            raise ReleaseRejectedError(f"release {self.release_id} was rejected and is in quarantine: {self.path}",
-                                       self.reasons)
 
 
 #: Called with each step's name as it starts (a progress display; never given data).
@@ -187,7 +155,7 @@ class _Job:
 
     # -------------------------------------------------------------------------------------- steps
 
-    def step(self, name: str):  # type: ignore[no-untyped-def]
+    def step(self, name: str) -> AbstractContextManager[AuditStep]:
         """An audited step, announced to the listener."""
         self.notify(name)
         return self.writer.step(name)
@@ -423,95 +391,6 @@ def _validate(outputs: Mapping[str, pa.Table], policy: Policy, expected: Mapping
     from deid.validation import validate_outputs
 
     return validate_outputs(outputs, policy, expected)
-
-
-# ------------------------------------------------------------------------------------------ summary
-
-
-def _risk_line(table: str, figures: Figures) -> str:
-    k, required = figures.get("k_min"), figures.get("k_required")
-    parts = [f"k {k} (threshold {required})"]
-    for name, allowed in (("max_prosecutor_risk", "max_prosecutor_risk_allowed"),
-                          ("avg_prosecutor_risk", "avg_prosecutor_risk_allowed")):
-        value = figures.get(name)
-        if isinstance(value, float):
-            limit = figures.get(allowed)
-            parts.append(f"{name.replace('_', ' ')} {value:.3f}" + (f" (limit {limit:g})" if isinstance(limit, float) else ""))
-    if figures.get("anonymized"):
-        parts.append(f"{figures.get('suppressed_by_anonymization', 0)} people suppressed by anonymization")
-    return f"  {table}: {', '.join(parts)}: {'met' if figures.get('passed') else 'NOT met'}"
-
-
-def render_result(result: RunResult) -> list[str]:
-    """The run's summary as printed by ``deid run`` and ``deid demo``; the release path is the last line."""
-    rows = ", ".join(f"{t} {n}" for t, n in result.outputs.items())
-    excluded = (f"; {result.excluded_persons} people on the exclusion list, "
-                f"{sum(result.excluded_rows.values())} rows removed" if result.excluded_persons is not None else "")
-    lines = [f"released tables: {rows} rows{excluded}"]
-    totals: Counter[str] = Counter()
-    for counts in result.phi_counts.values():
-        totals.update(counts)
-    found = ", ".join(f"{c} {n}" for c, n in totals.most_common()) or "none"
-    lines.append(f"PHI found and treated: {found}")
-    for table, counts in result.phi_counts.items():
-        if counts:
-            lines.append(f"  {table}: {', '.join(f'{c} {n}' for c, n in sorted(counts.items(), key=lambda x: -x[1]))}")
-    if result.risk:
-        lines.append("re-identification risk against the policy's thresholds:")
-        lines += [_risk_line(t, f) for t, f in result.risk.items()]
-    canaries = ("off" if result.canaries is None else
-                f"{result.canaries.surviving} of {result.canaries.planted} canary values survived, "
-                f"{result.canaries.removed_rows} canary rows removed")
-    lines.append(f"checks: {result.validation['passed']} held, {result.validation['failed']} failed; "
-                 f"canaries: {canaries}")
-    lines.append(f"gate: {result.decision.upper()}" + (" (demo keys: not for production)" if result.demo_keys else ""))
-    if result.decision == "rejected":
-        lines.append(f"  {len(result.reasons)} reason(s): see below, and verdict.reasons in manifest.json")
-    lines.append(f"reports: {', '.join(result.reports) if result.reports else 'none'} (inside the release)")
-    if result.public_key is not None:
-        lines.append(f"demo public key: {result.public_key}")
-    lines.append(f"done in {result.seconds:.1f} s")
-    lines.append(result.path)
-    return lines
-
-
-# ------------------------------------------------------------------------------------------ reports
-
-
-def report_available() -> bool:
-    """Whether the privacy officer's report (:mod:`deid.report`, issue 7) is installed."""
-    return importlib.util.find_spec("deid.report") is not None
-
-
-def attach_reports(writer: ReleaseWriter, decision: Literal["approved", "rejected"],
-                   reasons: list[str]) -> list[str] | None:
-    """The one hook for the privacy officer's report: render it and attach ``reports/report.*``.
-
-    Calls :func:`deid.report.attach_reports` (an audited step of its own) with the verdict the gate is about
-    to give; returns the attached paths, or ``None`` while :mod:`deid.report` is not installed.
-    """
-    if not report_available():
-        return None
-    from deid.report import attach_reports as attach
-
-    return [record.path for record in attach(writer, decision, reasons)]
-
-
-def manifest_risk_figures(result: TableRisk, policy: Policy) -> Figures:
-    """A table's risk figures for the manifest: the report's typed format when :mod:`deid.report` is
-    installed (so the report can explain them), else the run's own flat figures."""
-    if result.report is None or not report_available():
-        return result.figures(policy)
-    from deid.report import class_size_histogram, risk_figures
-
-    return risk_figures(result.report, result.anonymization,
-                        class_size_histogram(_polars(result.released), policy, result.table))
-
-
-def _polars(table: pa.Table) -> pl.DataFrame:
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    return frame
 
 
 __all__ = ["BATCH_ROWS", "RUN_SCHEMA_VERSION", "RunResult", "StepListener", "attach_reports", "manifest_risk_figures",
