@@ -24,6 +24,7 @@ DATE_RULES = (
     rule("iso", Category.DATE, rf"{NOT_NUM_BEFORE}(?P<phi>{YEAR4}[-/.]{MON_NUM}[-/.]{DAY}){NOT_NUM_AFTER}", 0.95),
     rule("mdy", Category.DATE, rf"{NOT_NUM_BEFORE}(?P<phi>{MON_NUM}\s?[/\-.]\s?{DAY}\s?[/\-.]\s?(?:\d{{4}}|\d\d)){NOT_NUM_AFTER}", 0.95),
     rule("dmy", Category.DATE, rf"{NOT_NUM_BEFORE}(?P<phi>(?:1[3-9]|2\d|3[01])[/\-.]{MON_NUM}[/\-.](?:\d{{4}}|\d\d)){NOT_NUM_AFTER}", 0.9),
+    rule("md-range", Category.DATE, rf"{NOT_NUM_BEFORE}(?P<phi>{MON_NUM}/{DAY}\s?-\s?{MON_NUM}/{DAY}){NOT_NUM_AFTER}", 0.8),
     rule("md", Category.DATE, rf"{NOT_NUM_BEFORE}(?P<phi>{MON_NUM}/(?:\d\d?)){NOT_NUM_AFTER}", 0.6),
     rule("d-mon-y", Category.DATE, rf"\b(?P<phi>{DAY}{ORD}?[\s\-]+(?:of\s+)?{MONTH}(?:[\s,\-]+{YEAR})?)\b", 0.9),
     rule("mon-d-y", Category.DATE, rf"\b(?P<phi>{MONTH}[\s\-]+{DAY}{ORD}?(?:(?:,\s*|\s+|-){YEAR})?)(?![\d:])", 0.9),
@@ -42,7 +43,7 @@ DATE_RULES = (
 
 _FRACTION_OK_CONTEXT = re.compile(r"(?:\bon|\bsince|\bfrom|\buntil|\bdated?|\bof|\badm\w*|\bs/p|\bdos|\bdob)\s*$", re.I)
 _STRENGTH_CONTEXT = re.compile(r"strength|motor|grip|rue|lue|rle|lle|ue\b|le\b|extrem|flex|ext\b|mae|power|bilat|push|pull|hand|leg|arm", re.I)
-_SCALE_CONTEXT = re.compile(r"pain|scale|score|rated|level|gcs|rass|cam|/10", re.I)
+_SCALE_CONTEXT = re.compile(r"\b(?:pain|scale|score|rated|level|gcs|rass|cam)\b|/10\b", re.I)
 _VENT_CONTEXT = re.compile(r"(?:\bpsv|\bps|\bcpap|\bpeep|\bbipap|\bvent\w*|\bsupport|\bsettings?|\bsimv|"
                            r"\bac|\bimv|\bprvc|\bmode)\s*(?:of\s+|at\s+|to\s+|on\s+)?[:=]?\s*$", re.I)
 _BP_CONTEXT = re.compile(r"(?:\bbp|\bnbp|\babp|\bnibp|\bsbp|\bmap|\bcvp|\bpap|\bpa\b|\bpas|a-line|\bart\b|\bratio|\bi:e|\bie)\s*[:=]?\s*$", re.I)

@@ -21,7 +21,7 @@ from deid.text.recognizers._tokens import Token, case_style, tokenize
 from deid.text.registry import register
 
 TITLES = frozenset(
-    "dr doctor drs mr mrs ms miss mister mstr prof professor np pa rn lpn cna nurse rabbi reverend rev fr "
+    "dr doctor drs mr mrs ms miss mister mstr prof professor np pa ho rn lpn cna nurse rabbi reverend rev fr "
     "father chaplain pastor attending resident intern fellow md pcp dds do".split()
 )
 RELATIONS = frozenset(
@@ -31,11 +31,16 @@ RELATIONS = frozenset(
     "boyfriend fiance fiancee neighbor neighbour sil dil stepson stepdaughter stepmother stepfather caregiver "
     "roommate companion widow widower contact spokesperson".split()
 )
-AMBIGUOUS_TITLES = frozenset("np pa do md ms resident attending intern fellow nurse father pcp rn".split())
+AMBIGUOUS_TITLES = frozenset("np pa do md ms ho resident attending intern fellow nurse father pcp rn".split())
 AMBIGUOUS_CREDENTIALS = frozenset("pa pt do ot rt resp slp np md".split())
 CREDENTIALS = frozenset(
     "rn bsn md np pa rrt rt pt ot slp lpn cna msw licsw lcsw pharmd do dds phd crna cnm aprn fnp acnp mph "
     "resp rph".split()
+)
+PERIOD_TITLES = frozenset("dr drs mr mrs ms mstr prof rev fr st".split())
+ACTION_VERBS = frozenset(
+    "aware notified paged called informed updated ordered made spoke stated states wrote placed gave "
+    "saw examined evaluated consulted agrees agreed requested said came visited will would to".split()
 )
 AFTER_VERBS = frozenset(
     "aware notified paged called informed updated present here spoke stated states reports reported "
@@ -95,10 +100,15 @@ class NameRecognizer(EntityRecognizer):
             if prev is not None and (prev.folded in TITLES or prev.folded in RELATIONS) and self._joinable_cue(prev, tok):
                 weak = prev.folded in AMBIGUOUS_TITLES or prev.folded in RELATIONS
                 ambiguous = prev.folded in AMBIGUOUS_TITLES
+                after = tokens[i + 1] if i + 1 < len(tokens) else None
+                verb_next = after is not None and after.folded in ACTION_VERBS and _plain_gap(after.gap)
                 if tok.is_initial and weak and not (tok.gap and i + 1 < len(tokens) and tokens[i + 1].gap.startswith(".")):
                     pass
+                elif "." in tok.gap and prev.folded not in PERIOD_TITLES:
+                    pass  # "attending. Decision made": a sentence ended
                 elif not weak or self._namey(tok, style, strict=True, lexical=True) or (
-                        not ambiguous and self._cued_name(tok, style)):
+                        self._cued_name(tok, style) and (not ambiguous or lexicon.english_zipf(tok.folded) < 4.8)) \
+                        or (ambiguous and verb_next and self._strong_name(tok, style)):
                     self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
                                        "title" if prev.folded in TITLES else "relation", strong=not weak)
             # a header field: "Caller: Mark Wilson", "Re: Smith, Jane", "Dear Dr. Lopez"
@@ -126,7 +136,7 @@ class NameRecognizer(EntityRecognizer):
             # "W. MAROTTA AWARE": an initial, then a surname, then a clinical verb
             if (prev is not None and prev.is_initial and prev.text.isupper() and tok.gap.startswith(".")
                     and nxt is not None and (nxt.folded in AFTER_VERBS or nxt.folded in CREDENTIALS)
-                    and nxt.folded not in {"at", "in"} and not tok.is_allowed and tok.folded not in NEVER):
+                    and nxt.folded not in {"at", "in"} and tok.folded not in NEVER and len(tok.folded) >= 2):
                 mark(i - 1, 0.75, "initial-surname")
                 mark(i, 0.75, "initial-surname")
             # lexicon: a name word that is not everyday English
@@ -168,13 +178,13 @@ class NameRecognizer(EntityRecognizer):
             return False
         if tok.folded in lexicon.clinical_allow() and tok.folded not in lexicon.first_names():
             return False
-        if tok.is_allowed:
+        if tok.is_allowed and tok.folded not in lexicon.first_names():
             return False
-        return tok.is_name_word and lexicon.english_zipf(tok.folded) < 4.8 and (style != "mixed" or tok.is_title)
+        return tok.is_name_word and lexicon.english_zipf(tok.folded) < 5.6 and (style != "mixed" or tok.is_title)
 
     @staticmethod
     def _joinable_cue(prev: Token, tok: Token) -> bool:
-        return bool(re.fullmatch(r"\.?\s{0,3}|\s*[,:\-(]\s*|\.?\s*(?:is\s+|named\s+)?|'s\s+", tok.gap))
+        return bool(re.fullmatch(r"\.?'?\s{0,3}[\"(]?|\s*[,:\-(]\s*[\"(]?|\.?\s*(?:is\s+|named\s+)?|'s?\s+", tok.gap))
 
     @staticmethod
     def _namey(tok: Token, style: str, strict: bool = False, lexical: bool = False) -> bool:
@@ -184,7 +194,7 @@ class NameRecognizer(EntityRecognizer):
             return False
         if lexical and not tok.is_initial:
             if style == "mixed":
-                return tok.is_title and (tok.is_name_word or not tok.is_common) and len(tok.folded) >= 2
+                return tok.is_title and tok.is_name_word and not tok.is_allowed and len(tok.folded) >= 2
             return tok.is_name_word and not tok.is_common and len(tok.folded) >= 3
         if tok.is_initial:
             return tok.text.isupper() or not strict
@@ -204,8 +214,14 @@ class NameRecognizer(EntityRecognizer):
                 break  # a period ends the name unless it closes an initial
             if need_first and taken == 0 and tok.is_initial and not (
                     j + 1 < len(tokens) and tokens[j + 1].gap.startswith(".")
-                    and self._namey(tokens[j + 1], style, strict=True, lexical=True)):
+                    and self._strong_name(tokens[j + 1], style)):
                 break
+            if need_first and taken == 1 and tokens[j - 1].is_initial and tok.gap.startswith(".") \
+                    and self._strong_name(tok, style):
+                mark(j, score, why)
+                taken += 1
+                j += 1
+                continue
             if j > i and not _plain_gap(tok.gap):
                 if not (tok.gap.strip() == "and" or re.fullmatch(r"\s+and\s+", tok.gap)):
                     break

@@ -191,7 +191,7 @@ class PlaceRecognizer(EntityRecognizer):
                     found.append(self._result(Category.FACILITY, match.start(), match.end(), 0.7, "facility"))
                 continue
             found.append(self._result(Category.FACILITY, tokens[begin].start, match.end(), 0.8, "facility"))
-        for match in re.finditer(r"\b(?:VAMC|VA Medical Center|(?:St|Saint)\.?\s+[A-Z][a-z]+(?:'s)?)\b", text):
+        for match in re.finditer(r"\b(?:VAMC|VA Medical Center|[A-Z]{1,4}MC|(?:St|Saint)\.?\s+[A-Z][a-z]+(?:'s)?|SAINT\s+[A-Z]+(?:'S)?)\b", text):
             found.append(self._result(Category.FACILITY, match.start(), match.end(), 0.7, "facility-name"))
         return found
 
