@@ -52,6 +52,8 @@ def one_in(risk: float) -> str:
     """A probability as ``1 in N`` (N rounded), for risks of re-identification."""
     if risk <= 0:
         return "0"
+    if risk < 1e-12:
+        return "less than 1 in a trillion"
     return f"1 in {num(round(1 / risk))}"
 
 

@@ -11,6 +11,19 @@ from deid.report.explain import num, pct, people
 from deid.report.model import CheckGroup, ReportModel, RiskSection
 
 _MARK = {"pass": "✅", "fail": "❌", "info": ""}
+_OPEN_DETAILS = "<details><summary>Every figure</summary>"
+_CLOSE_DETAILS = "</details>"
+
+
+class _Raw(str):
+    """A line of the report's own HTML (``<details>``, ``<sub>``), exempt from escaping."""
+
+    __slots__ = ()
+
+
+def _escape(line: str) -> str:
+    """Names come from policies and manifests: keep any '<' or '>' in them from becoming HTML on GitHub."""
+    return line if isinstance(line, _Raw) else line.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cell(text: object) -> str:
@@ -20,7 +33,7 @@ def _cell(text: object) -> str:
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
     head = list(header)
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = ["| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
     return lines
 
@@ -62,8 +75,8 @@ def _risk(section: RiskSection) -> list[str]:
         lines.append(f"- Generalization levels: {levels}; information lost {pct(f.anonymization.loss)}; "
                      f"{people(f.anonymization.suppressed)} suppressed.")
     rows = [[s.label, s.display, s.sentence] for s in section.statements if not s.key.startswith("check.")]
-    lines += ["", "<details><summary>Every figure</summary>", ""] + _table(["figure", "value", "meaning"], rows)
-    lines += ["", "</details>"]
+    lines += ["", _Raw(_OPEN_DETAILS), ""] + _table(["figure", "value", "meaning"], rows)
+    lines += ["", _Raw(_CLOSE_DETAILS)]
     return lines
 
 
@@ -98,10 +111,10 @@ def render_markdown(report: ReportModel) -> str:
     lines += ["", *_checks("Validation", r.validation)]
     for section in r.risk:
         lines += _risk(section)
-    footer = (f"<sub>Built from the manifest (schema version {r.schema_version}) by deid {r.rendered_by}; "
+    footer = _Raw(f"<sub>Built from the manifest (schema version {r.schema_version}) by deid {r.rendered_by}; "
               "verify the release with `deid verify`.</sub>")
     lines += ["", footer, ""]
-    return "\n".join(lines)
+    return "\n".join(_escape(line) for line in lines)
 
 
 def render_json(report: ReportModel) -> str:

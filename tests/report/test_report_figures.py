@@ -8,58 +8,17 @@ from pathlib import Path
 import polars as pl
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from report_helpers import tiny_frame, tiny_policy
+from report_helpers import table_risks, tiny_frame, tiny_policy
 
 from deid.policy import load_policy
 from deid.report.figures import (
-    Anonymization,
-    Driver,
-    DriverFigures,
-    LDiversityFigures,
-    PopulationFigures,
-    RiskCheck,
-    RiskSummary,
     TableRisk,
-    TClosenessFigures,
     class_size_histogram,
     flatten_risk,
     parse_risk_figures,
     table_risk,
 )
 from deid.risk import anonymize, assess_risk
-
-# Names with every character the flat encoding must survive: '/', '#', '%', '=', '.', spaces, non-ASCII.
-names = st.text(alphabet=st.sampled_from("ab/#%=.- é"), min_size=0, max_size=6)
-shares = st.floats(min_value=0, max_value=1, allow_nan=False)
-counts = st.integers(min_value=0, max_value=10**9)
-maybe = st.none() | shares
-summary = st.builds(RiskSummary, max=shares, avg=shares,
-                    records_at_risk=st.dictionaries(st.sampled_from(["0.05", "0.09", "0.2", "0.33", "0.5"]), shares))
-driver_figures = st.builds(DriverFigures, classes=counts, k=counts, sample_uniques=shares, prosecutor_max=shares,
-                           prosecutor_avg=shares)
-table_risks = st.builds(
-    TableRisk,
-    quasi_identifiers=st.lists(names, max_size=3), sensitive=st.lists(names, max_size=2),
-    rows=counts, persons=counts, person_level=st.booleans(), suppressed=counts, classes=counts, k=counts,
-    sample_uniques=counts, prosecutor=summary, journalist=summary,
-    journalist_source=st.sampled_from(["sample", "population table"]), marketer=shares,
-    population=st.builds(PopulationFigures, population=st.none() | counts, sampling_fraction=maybe, pitman=maybe,
-                         zayatz=maybe, snb=maybe, dankar=maybe, dankar_model=st.none() | names),
-    l_diversity=st.dictionaries(names, st.builds(LDiversityFigures, distinct=counts, entropy=shares,
-                                                 recursive_l=counts, recursive_c_min=maybe), max_size=2),
-    t_closeness=st.dictionaries(names, st.builds(TClosenessFigures, distance=names, t=shares), max_size=2),
-    drivers=st.dictionaries(names, st.builds(Driver, dropped=driver_figures,
-                                             generalized=st.none() | driver_figures), max_size=2),
-    checks=st.dictionaries(names, st.builds(RiskCheck, required=shares, measured=maybe, passed=st.booleans(),
-                                            reason=names), max_size=2),
-    class_sizes=st.none() | st.dictionaries(st.integers(1, 10**6), counts, max_size=4),
-    anonymization=st.none() | st.builds(
-        Anonymization, levels=st.dictionaries(names, counts, max_size=2), searched=st.lists(names, max_size=2),
-        suppressed=counts, suppressed_rows=counts, suppression_limit=shares, loss=shares,
-        loss_per_column=st.dictionaries(names, shares, max_size=2), discernibility=shares, avg_class_size=shares,
-        reasons=st.lists(names, max_size=3)),
-)
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,0 +1,39 @@
+"""Whatever figures a manifest holds, every renderer produces a report and every figure keeps its sentence."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from report_helpers import fixture_release, table_risks
+
+from deid.release import Manifest
+from deid.report import render_html, render_json, render_markdown, report_from_manifest
+from deid.report.figures import TableRisk, flatten_risk
+
+BASE = Manifest.model_validate_json((fixture_release() / "manifest.json").read_bytes())
+
+
+def _manifest(risk: TableRisk) -> Manifest:
+    return BASE.model_copy(update={"risk": {"t/1": flatten_risk(risk), "other": {"k_min": 2}}})
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table_risks)
+def test_markdown_and_json_for_any_figures(risk: TableRisk) -> None:
+    report = report_from_manifest(_manifest(risk))
+    section = report.risk[0]
+    assert section.figures == risk
+    assert all(s.sentence and s.display for s in section.statements)
+    assert len(section.drivers) == len(risk.drivers) and all(d.sentence for d in section.drivers)
+    assert report.risk[1].figures is None and report.risk[1].other_figures == {"k_min": 2}
+    assert "### Risk: t/1" in render_markdown(report)
+    assert json.loads(render_json(report))["risk"][0]["figures"] == json.loads(risk.model_dump_json())
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table_risks)
+def test_html_for_any_figures(risk: TableRisk) -> None:
+    html = render_html(report_from_manifest(_manifest(risk)))
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "<script" not in html
