@@ -159,8 +159,9 @@ def risk_statements(risk: TableRisk) -> list[Statement]:
         Statement(key="prosecutor.max", label="Highest prosecutor risk", value=risk.prosecutor.max,
                   display=f"{num(risk.prosecutor.max)} ({one_in(risk.prosecutor.max)})",
                   sentence="Someone who knows a person is in this table and knows their "
-                           f"{qis} picks out the most exposed person with a probability of "
-                           f"{one_in(risk.prosecutor.max)}.",
+                           f"{qis} picks out the most exposed person "
+                           + ("with certainty: that person's record is unique." if risk.prosecutor.max >= 1 else
+                              f"with a probability of {one_in(risk.prosecutor.max)}."),
                   status=_status(risk.checks.get("max prosecutor risk") or k_check)),
         Statement(key="prosecutor.avg", label="Average prosecutor risk", value=risk.prosecutor.avg,
                   display=pct(risk.prosecutor.avg),

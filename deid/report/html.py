@@ -96,7 +96,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <tr><th>Run</th><td colspan="2"><code>{{ r.release.run_id }}</code>, written by deid {{ r.release.tool_version }}
 {%- if r.release.demo_keys %}; <span class="fail">demo keys: not for production</span>{% endif %}</td></tr>
 <tr><th>Signature</th><td colspan="2">
-{%- if r.release.signed is none %}not yet signed (this report was rendered before the gate signed the manifest)
+{%- if r.release.signed is none and r.verdict.decision == 'approved' %}signed by the gate just after this report was rendered; check it with <code>deid verify</code>
+{%- elif r.release.signed is none %}<span class="fail">not signed</span>: the release is rejected
 {%- elif r.release.signed %}manifest.sig present; check it with <code>deid verify</code>
 {%- else %}<span class="fail">no signature</span>: the release is not approved{% endif %}</td></tr>
 <tr><th>Allowed use</th><td colspan="2">{{ r.allowed_use.purposes | join(', ') }} by {{ r.allowed_use.consumers | join(', ') }},
