@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from run_helpers import keep_column, write_variant
+from run_helpers import k_five, keep_column, write_variant
 from typer.testing import CliRunner
 
 from deid.cli import app
@@ -18,7 +18,7 @@ from deid.release import verify_release
 
 #: (variant, policy edit, canaries, a reason the verdict must give, the failed validation record if any)
 CASES = [
-    pytest.param("threshold", None, 0, "k-anonymity measured 1, does not meet 5", "expect_column_min_to_be_between",
+    pytest.param("threshold", k_five, 0, "k-anonymity measured 1, does not meet 5", "expect_column_min_to_be_between",
                  id="k-threshold-not-met"),
     pytest.param("expectation", keep_column("phone"), 0, "patients.phone: expect_column_values_to_not_match_regex_list",
                  "expect_column_values_to_not_match_regex_list", id="failing-expectation"),
@@ -67,7 +67,7 @@ def test_canary_result_in_manifest(hospital_root: Path) -> None:
 
 
 def test_cli_run_exits_8_and_prints_the_quarantine_last(hospital_root: Path) -> None:
-    pipeline = write_variant(hospital_root, "cli-threshold", tables=("patients",))
+    pipeline = write_variant(hospital_root, "cli-threshold", tables=("patients",), edit=k_five)
     outcome = CliRunner().invoke(app, ["run", str(pipeline), "--demo-keys"])
     assert outcome.exit_code == 8, outcome.output
     last = outcome.stdout.strip().splitlines()[-1]
