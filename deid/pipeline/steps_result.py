@@ -7,6 +7,7 @@ scripts can take it with ``tail -1``.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,7 +85,12 @@ def render_result(result: RunResult) -> list[str]:
     lines.append(f"gate: {result.decision.upper()}" + (" (demo keys: not for production)" if result.demo_keys else ""))
     if result.decision == "rejected":
         lines.append(f"  {len(result.reasons)} reason(s): see below, and verdict.reasons in manifest.json")
-    lines.append(f"reports: {', '.join(result.reports) if result.reports else 'none'} (inside the release)")
+    officer = [r for r in result.reports if not r.startswith("reports/risk/")]
+    details = [r for r in result.reports if r.startswith("reports/risk/")]
+    lines.append("report: " + (", ".join(str(Path(result.path) / r) for r in officer) if officer else
+                               "none (deid.report is not installed)"))
+    if details:
+        lines.append(f"risk details: {Path(result.path) / 'reports' / 'risk'}/ ({len(details)} JSON files)")
     if result.public_key is not None:
         lines.append(f"demo public key: {result.public_key}")
     lines.append(f"done in {result.seconds:.1f} s")
