@@ -30,7 +30,7 @@ from deid.corpus.canaries import add_canaries, check_canaries, make_canaries, re
 from deid.corpus.generate import SyntheticCorpus, build_corpus
 from deid.keys import KeySet
 from deid.policy import load_policy
-from deid.policy.models import DropColumn, GeneralizeColumn, Interval, KeepColumn, Policy, Role
+from deid.policy.models import DropColumn, GeneralizeColumn, Interval, KeepColumn, Policy, RiskPolicy, Role
 from deid.pseudonym import pseudonym
 from deid.release import (
     AllowedUse,
@@ -89,8 +89,8 @@ def sample_policy() -> Policy:
     columns["diagnosis"] = KeepColumn(role=Role.SENSITIVE, action="keep",
                                       reason="the first diagnosis: what the data is for, and what must not leak")
     tables = {**policy.tables, "patients": policy.tables["patients"].model_copy(update={"columns": columns})}
-    risk = policy.risk.model_copy(update={"k": 5, "max_prosecutor_risk": 0.2, "suppression_limit": 0.1,
-                                          "population": POPULATION})
+    risk = RiskPolicy(k=5, max_prosecutor_risk=0.2, avg_prosecutor_risk=None, suppression_limit=0.1,
+                      l_diversity=[], t_closeness=[], population=POPULATION, anonymize=True)
     return policy.model_copy(update={"name": SAMPLE_NAME, "tables": tables, "risk": risk})
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from deid.categories import Category
 from deid.policy import load_policy
-from deid.policy.models import GeneralizeColumn, Interval, KeepColumn, Policy, Role, TableSpec
+from deid.policy.models import GeneralizeColumn, Interval, KeepColumn, Policy, RiskPolicy, Role, TableSpec
 from deid.release import (
     AllowedUse,
     CanaryResult,
@@ -60,10 +60,8 @@ def tiny_policy() -> Policy:
         "sex": KeepColumn(role=Role.QUASI, action="keep", reason="sex is measured by the risk assessment"),
         "ward": KeepColumn(role=Role.SENSITIVE, action="keep", reason="the ward says what the stay was for"),
     }
-    risk = base.risk.model_copy(update={
-        "k": 3, "max_prosecutor_risk": 0.34, "suppression_limit": 0.2, "population": None,
-        "l_diversity": [], "t_closeness": [],
-    })
+    risk = RiskPolicy(k=3, max_prosecutor_risk=0.34, avg_prosecutor_risk=None, suppression_limit=0.2,
+                      l_diversity=[], t_closeness=[], population=None, anonymize=True)
     return base.model_copy(update={"name": "tiny", "tables": {"visits": TableSpec(person_key=None, columns=columns)},
                                    "risk": risk})
 
