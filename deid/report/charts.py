@@ -54,7 +54,8 @@ def size_buckets(class_sizes: Mapping[int, int], k_required: int | None) -> list
     if biggest <= 20:
         edges = list(range(1, biggest + 2))
     else:
-        edges = sorted({*(b for b in _BUCKETS if b <= biggest), *([k_required] if k_required else [])})
+        edges = sorted({*(b for b in _BUCKETS if b <= biggest),
+                        *([k_required] if k_required and k_required <= biggest else [])})
         edges.append(biggest + 1)
     rows = []
     for order, (low, high) in enumerate(itertools.pairwise(edges)):
