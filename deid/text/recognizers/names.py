@@ -108,6 +108,7 @@ class NameRecognizer(EntityRecognizer):
                     pass  # "attending. Decision made": a sentence ended
                 elif not weak or self._namey(tok, style, strict=True, lexical=True) or (
                         self._cued_name(tok, style) and (not ambiguous or lexicon.english_zipf(tok.folded) < 4.8)) \
+                        or (prev.folded in RELATIONS and self._unknown_word(tok, style)) \
                         or (ambiguous and verb_next and self._strong_name(tok, style)):
                     self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
                                        "title" if prev.folded in TITLES else "relation", strong=not weak)
@@ -163,13 +164,23 @@ class NameRecognizer(EntityRecognizer):
     def _strong_name(tok: Token, style: str) -> bool:
         """After an unambiguous cue (Dr., a credential, 'Caller:'), anything name-shaped is a name, even a
         word on the allow-list ('Dr. Bell', 'A. GREEN, RN')."""
-        if tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS or tok.folded in CREDENTIALS:
-            return False
         if tok.is_initial:
             return tok.text.isupper()
+        if tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS or tok.folded in CREDENTIALS:
+            return False
         if tok.is_name_word:
             return style != "mixed" or tok.is_title or tok.text.isupper()
         return (not tok.is_common and not tok.is_allowed) or (style == "mixed" and tok.is_title and not tok.is_allowed)
+
+    @staticmethod
+    def _unknown_word(tok: Token, style: str) -> bool:
+        """A word English does not know (not even rarely) and that is no clinical term: after a relation
+        ('daughter Quilbri') it can only be a name."""
+        if tok.folded in NEVER or tok.is_allowed or len(tok.folded) < 3 or not tok.text.isalpha():
+            return False
+        if style == "mixed" and not tok.is_title:
+            return False
+        return lexicon.english_zipf(tok.folded) < 2.5
 
     @staticmethod
     def _cued_name(tok: Token, style: str) -> bool:
@@ -190,6 +201,8 @@ class NameRecognizer(EntityRecognizer):
     def _namey(tok: Token, style: str, strict: bool = False, lexical: bool = False) -> bool:
         """Could this token be (part of) a name? ``lexical``: only a lexicon name, or a capitalised word
         in mixed-case text, counts (for weak cues, where clinical abbreviations abound)."""
+        if tok.is_initial and tok.text.isupper() and style != "upper":
+            return True
         if tok.folded in NEVER or tok.is_allowed or tok.folded in TITLES or tok.folded in RELATIONS:
             return False
         if lexical and not tok.is_initial:
