@@ -83,3 +83,15 @@ def test_cli_run_approved_exits_0_and_verifies(hospital_root: Path) -> None:
     key = release.parent.parent / "demo-keys" / f"{release.name}.pub"
     verified = CliRunner().invoke(app, ["verify", str(release), "--public-key", str(key), "--purpose", "research"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_cli_run_with_a_key_folder_signs_with_its_key(hospital_root: Path, tmp_path: Path) -> None:
+    from deid.keys import generate_keys
+
+    keys = generate_keys(tmp_path / "keys")
+    pipeline = write_variant(hospital_root, "cli-keys", tables=("patients",), edit=keep_column("sex"))
+    outcome = CliRunner().invoke(app, ["run", str(pipeline), "--key-dir", str(tmp_path / "keys"), "--json"])
+    assert outcome.exit_code == 0, outcome.output
+    result = RunResult.model_validate_json(outcome.stdout)
+    assert result.decision == "approved" and not result.demo_keys and result.public_key is None
+    assert verify_release(result.path, keys["signing.pub"]).ok
