@@ -50,7 +50,7 @@ class PhoneRecognizer(PatternRecognizer):
             return 7 <= len(digits) <= 15 and not looks_like_date and "\n\n" not in candidate
         if rule.name != "intl":
             return True
-        if re.fullmatch(r"([01]\d|2[0-4])[0-5]\d\s?[-–]\s?([01]\d|2[0-4])[0-5]\d", candidate):
+        if re.search(r"\b([01]\d|2[0-4])[0-5]\d\s?[-–]\s?([01]\d|2[0-4])[0-5]\d\b", candidate):
             return False  # a shift: 1900-0700
         digits = re.sub(r"\D", "", candidate.split("x")[0])
         if not 8 <= len(digits) <= 15:

@@ -58,13 +58,14 @@ NEVER = frozenset(
 HEADER_CUE = re.compile(
     r"\b(?:caller|patient|pt|re|dear|attending|ordering|referring|provider|physician|pcp|surgeon|contact|"
     r"emergency contact|nok|next of kin|signed|signed by|electronically signed by|dictated by|cc|author|"
-    r"resident|fellow|nurse|rn|np|md|name|guardian|proxy|hcp|poa|spouse|informant|interpreter)\s*:\s*$", re.I)
+    r"resident|fellow|nurse|rn|np|md|name|guardian|proxy|hcp|poa|spouse|informant|interpreter)\s*:\s*$"
+    r"|(?:^|\n)\s*(?:dear|attn|attention|to|from|cc)\s+(?:(?:dr|mr|mrs|ms)\.?\s+)?$", re.I)
 _STOP = re.compile(r"[\n;:()\[\]{}<>|]|\.\s{2,}|\s{3,}")
 
 
 def _plain_gap(gap: str) -> bool:
     """Only spaces (or a period after an initial, or a comma) lie between two tokens of one name."""
-    return bool(re.fullmatch(r"\.?,?\s{0,2}|\s*-\s*", gap))
+    return bool(re.fullmatch(r"\.?,?[ \t]{0,2}|[ \t]*-[ \t]*", gap))
 
 
 @register("deid.name.v1")
