@@ -114,9 +114,6 @@ def test_excluded_patients_appear_nowhere(approved: tuple[Plan, RunResult], hosp
     assert hits == []
 
 
-@pytest.mark.xfail(strict=True, reason="detector miss (deid/text): a letter's salutation 'Dear <Last>, <First>,' "
-                   "(a clinician's name, surname first) leaks both names; measured on this hospital (seed 7): 1 note, "
-                   "2 values, 3 occurrences")
 def test_no_planted_value_of_the_generator_in_the_release(
     approved: tuple[Plan, RunResult], hospital_root: Path
 ) -> None:
