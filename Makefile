@@ -63,5 +63,10 @@ bench-risk: bench-setup
 
 bench: bench-text bench-risk
 
+# The demo release's report in reports/demo: runs `deid demo`, renders its release whatever the verdict,
+# screenshots it in headless Chromium (fails if the page makes any request).
+report-demo: setup browser
+	$(PY) -m deid.report.demo reports/demo --run-demo demo-output
+
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

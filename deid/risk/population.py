@@ -84,7 +84,19 @@ def _newton(function, start: np.ndarray, constraint=None) -> np.ndarray:  # type
 
 
 def pitman_uniques(hist: ClassHistogram, population: float) -> float:
-    """Estimated population uniques by Pitman's model (ARX ``ModelPitman``, closed-form derivatives)."""
+    """Estimated population uniques by Pitman's model (ARX ``ModelPitman``, closed-form derivatives).
+
+    The Newton iteration may leave the domain on tiny or degenerate samples; that ends as NaN ("no
+    estimate"), so numpy's floating-point warnings along the way carry no information and are silenced.
+    """
+    with np.errstate(all="ignore"):
+        try:
+            return _pitman_uniques(hist, population)
+        except ZeroDivisionError:
+            return math.nan
+
+
+def _pitman_uniques(hist: ClassHistogram, population: float) -> float:
     c1 = hist.of_size(1)
     c2 = hist.of_size(2) or 1.0  # ARX: overestimate when there is no class of size 2
     u = hist.classes

