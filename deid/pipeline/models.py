@@ -8,12 +8,11 @@ demo does). Unknown keys are errors, every field is described, and nothing has a
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, model_validator
 
-from deid.policy.models import StrictModel
+from deid.policy.models import FileBackedModel, StrictModel
 from deid.release.manifest import AllowedUse
 
 PIPELINE_SCHEMA_VERSION = 1
@@ -65,7 +64,7 @@ class Canaries(StrictModel):
         return self
 
 
-class Pipeline(StrictModel):
+class Pipeline(FileBackedModel):
     """A pipeline file."""
 
     schema_version: Literal[1] = Field(description="Version of the pipeline file format; currently 1.")
@@ -99,23 +98,3 @@ class Pipeline(StrictModel):
     )
     allowed_use: AllowedUse = Field(description="Purposes, consumers and expiry date written into the "
                                     "signed manifest; consumers must state an allowed purpose.")
-
-    _source: Path | None = PrivateAttr(default=None)
-    _sha256: str | None = PrivateAttr(default=None)
-
-    @property
-    def source(self) -> Path | None:
-        """The file the pipeline was loaded from, if any."""
-        return self._source
-
-    @property
-    def sha256(self) -> str | None:
-        """sha256 of the pipeline file's bytes, if loaded from a file."""
-        return self._sha256
-
-    def resolve(self, relative: str) -> Path:
-        """A path named in the pipeline, resolved against the pipeline file's folder."""
-        path = Path(relative)
-        if path.is_absolute() or self._source is None:
-            return path
-        return (self._source.parent / path).resolve()

@@ -26,6 +26,31 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+class FileBackedModel(StrictModel):
+    """A configuration document read from a file: it knows its file, its bytes' hash, and resolves the
+    relative paths it names against its own folder (policies and pipelines)."""
+
+    _source: Path | None = PrivateAttr(default=None)
+    _sha256: str | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file the document was loaded from, if any."""
+        return self._source
+
+    @property
+    def sha256(self) -> str | None:
+        """sha256 of the file's bytes, if loaded from a file."""
+        return self._sha256
+
+    def resolve(self, relative: str) -> Path:
+        """A path named in the document, resolved against the document's folder."""
+        path = Path(relative)
+        if path.is_absolute() or self._source is None:
+            return path
+        return (self._source.parent / path).resolve()
+
+
 # ---------------------------------------------------------------------------------------------- text
 
 
@@ -291,7 +316,7 @@ class LDiversity(StrictModel):
 
     attribute: str = Field(description="Sensitive column.")
     variant: Literal["distinct", "entropy", "recursive"] = Field(description="Which l-diversity.")
-    l: float = Field(ge=1, description="Required l (at least 1).")  # noqa: E741
+    l: float = Field(ge=1, description="Required l (at least 1).")
     c: float | None = Field(gt=0, description="c of recursive (c,l)-diversity; null for other variants.")
 
     @model_validator(mode="after")
@@ -349,7 +374,7 @@ class Profile(StrEnum):
 _LDS_MAY_KEEP = {Category.DATE, Category.AGE, Category.ZIP, Category.LOCATION}
 
 
-class Policy(StrictModel):
+class Policy(FileBackedModel):
     """A de-identification policy file."""
 
     schema_version: Literal[1] = Field(description="Version of the policy file format; currently 1.")
@@ -363,9 +388,6 @@ class Policy(StrictModel):
     text: TextPolicy = Field(description="Rules for free text: the action per PHI category and the detection model.")
     tables: dict[str, TableSpec] = Field(description="Structured tables by name (may be empty).")
     risk: RiskPolicy = Field(description="Re-identification risk thresholds a release must meet.")
-
-    _source: Path | None = PrivateAttr(default=None)
-    _sha256: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _profile_rules(self) -> Policy:
@@ -395,23 +417,6 @@ class Policy(StrictModel):
                 if rule is not None and rule.role is not Role.SENSITIVE:
                     raise ValueError(f"{model.attribute} is named by a privacy model but its role is not sensitive")
         return self
-
-    @property
-    def source(self) -> Path | None:
-        """The file the policy was loaded from, if any."""
-        return self._source
-
-    @property
-    def sha256(self) -> str | None:
-        """sha256 of the policy file's bytes, if loaded from a file."""
-        return self._sha256
-
-    def resolve(self, relative: str) -> Path:
-        """A path named in the policy, resolved against the policy file's folder."""
-        path = Path(relative)
-        if path.is_absolute() or self._source is None:
-            return path
-        return (self._source.parent / path).resolve()
 
     def quasi_identifiers(self, table: str) -> list[str]:
         """Quasi-identifier columns of ``table`` that survive into the release."""

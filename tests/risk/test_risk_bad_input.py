@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from risk_helpers import col, generalize
+from policy_builders import col, generalize
 
 from deid.errors import ConfigError, DeidError, InputError, PrivacyThresholdError
 from deid.risk import anonymize, assess_risk

@@ -192,7 +192,7 @@ def test_fail_on_threshold(adult: Path, args: list[str], code: int) -> None:
 
 
 def test_too_large_a_lattice_is_refused(make_policy) -> None:  # type: ignore[no-untyped-def]
-    from risk_helpers import generalize
+    from policy_builders import generalize
 
     from deid.errors import ConfigError
     from deid.risk import anonymize

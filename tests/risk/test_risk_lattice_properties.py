@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from risk_helpers import col, generalize, inline_policy
+from policy_builders import col, generalize, inline_policy
 
 from deid.errors import PrivacyThresholdError
 from deid.risk import anonymize

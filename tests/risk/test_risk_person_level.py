@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from risk_helpers import col, generalize, inline_policy
+from policy_builders import col, generalize, inline_policy
 
 from deid.risk import anonymize, assess_risk
 
@@ -83,7 +83,7 @@ def test_journalist_and_marketer_against_a_population_table(shared) -> None:  # 
 
 
 def test_l_diversity_is_measured_on_the_released_sensitive_values() -> None:
-    from risk_helpers import inline_policy as make
+    from policy_builders import inline_policy as make
 
     policy = make(
         {

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tabular_helpers import make_policy
+from policy_builders import make_policy
 
 __all__ = ["make_policy"]

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 import pytest
-from tabular_helpers import col, generalize
+from policy_builders import col, generalize
 
 from deid.errors import ConfigError, InputError, KeyMaterialError
 from deid.pseudonym import date_shift_days, pseudonym

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tabular_helpers import col, inline_policy
+from policy_builders import col, inline_policy
 
 from deid.categories import RESTRICTED_ZIP3
 from deid.tabular import transform_table

@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from tabular_helpers import col, generalize
+from policy_builders import col, generalize
 
 from deid.errors import InputError
 from deid.tabular import transform_table

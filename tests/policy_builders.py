@@ -1,4 +1,4 @@
-"""Helpers for the risk tests: small policies written to a temporary folder."""
+"""Helpers for the risk and tabular tests: small policies written to a temporary folder."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 from deid.policy import Policy, load_policy
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def base_document() -> dict[str, Any]:
