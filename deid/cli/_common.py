@@ -17,7 +17,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from deid.errors import ConfigError, DeidError, LeakError, NotBuiltError, ReleaseRejectedError, VerificationError
+from deid.errors import (
+    ConfigError,
+    DeidError,
+    LeakError,
+    NotBuiltError,
+    ReleaseRejectedError,
+    VerificationError,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,7 +62,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against leaking a value
+        except Exception as exc:
             if os.environ.get("DEID_DEBUG") == "1":
                 raise
             err.print(

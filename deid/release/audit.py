@@ -88,7 +88,7 @@ class AuditLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh: IO[bytes] | None = open(path, "xb")  # noqa: SIM115 - closed by close()
+        self._fh: IO[bytes] | None = open(path, "xb")
         self.entries = 0
         self.last_hash = GENESIS_HASH
 

@@ -298,7 +298,7 @@ class ReleaseWriter(AbstractContextManager["ReleaseWriter"]):
         if isinstance(exc, DeidError):
             try:
                 self.finalize("rejected", [describe_exception(exc)], None)
-            except Exception:  # noqa: BLE001 - quarantine is best effort; the original error wins
+            except Exception:
                 self.abort()
         else:
             self.abort()

@@ -150,7 +150,7 @@ def _year_only(value: str, category: Category, ctx: Context) -> str:
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _NUMERIC = re.compile(r"^(?P<m>\d{1,2})(?P<s>\s?[/\-.]\s?)(?P<d>\d{1,2})(?:(?P<s2>\s?[/\-.]\s?)(?P<y>\d{4}|\d{2}))?$")
 _ISO = re.compile(r"^(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})$")
-_TEXTUAL = re.compile(r"^(?P<mon>[A-Za-z]+)\.?(?P<sp>[\s\-]+)(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?(?:(?P<sep>,\s*|\s+|-)(?P<y>\d{4}))?$", re.I)
+_TEXTUAL = re.compile(r"^(?P<mon>[A-Za-z]+)\.?(?P<sp>[\s\-]+)(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)?(?:(?P<sep>,\s*|\s+|-)(?P<y>\d{4}))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     for top in {c.split()[0] for c in COMMANDS}:
-        assert re.search(rf"^\s+{top}\s", result.output, re.M), top
+        assert re.search(rf"^\s+{top}\s", result.output, re.MULTILINE), top
 
 
 @pytest.mark.parametrize("command", COMMANDS)

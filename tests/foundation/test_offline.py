@@ -8,8 +8,6 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 
 def test_detection_with_network_forbidden() -> None:
     # A fresh interpreter, so that nothing was imported before the guard is in place.

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deid.categories import Category
 from deid.errors import InputError
 from deid.policy import load_policy
 from deid.pseudonym import date_shift_days
 from deid.text import Detector, PatientIdentifiers, Span
 from deid.text.jobs import scrub_file
-from deid.text.replace import Replacer, parse_date, shift_date
-from deid.categories import Category
+from deid.text.replace import Replacer, shift_date
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_A = bytes(range(32))

@@ -13,7 +13,7 @@ from deid.text.registry import register
 
 _PHONE_REGIONS = ("US", "GB", "DE", "FR", "CH", "IT", "ES", "NL", "BE", "AT", "SE", "NO", "DK", "FI", "IE",
                   "PL", "CZ", "HU", "PT", "BR", "AU", "NZ", "CA", "IN", "IL")
-_FAX_BEFORE = re.compile(r"\bfax\b[^\n\d]{0,12}$", re.I)
+_FAX_BEFORE = re.compile(r"\bfax\b[^\n\d]{0,12}$", re.IGNORECASE)
 
 
 @register("deid.phone.v1")

@@ -41,12 +41,12 @@ DATE_RULES = (
          r"(?:\s+x\d)?\s+(?P<phi>(?:[4-9]\d|[0-2]\d))\b(?![\d/.:%]|\s*(?:%|cc|ml|mg|yo|y/?o|yrs?|years|units|u\b|mm|min|hours?|hrs|days?|minutes|secs?|x\b|am\b|pm\b|beats|bpm|-|'s|s\b))", 0.5),
 )
 
-_FRACTION_OK_CONTEXT = re.compile(r"(?:\bon|\bsince|\bfrom|\buntil|\bdated?|\bof|\badm\w*|\bs/p|\bdos|\bdob)\s*$", re.I)
-_STRENGTH_CONTEXT = re.compile(r"strength|motor|grip|rue|lue|rle|lle|ue\b|le\b|extrem|flex|ext\b|mae|power|bilat|push|pull|hand|leg|arm", re.I)
-_SCALE_CONTEXT = re.compile(r"\b(?:pain|scale|score|rated|level|gcs|rass|cam)\b|/10\b", re.I)
+_FRACTION_OK_CONTEXT = re.compile(r"(?:\bon|\bsince|\bfrom|\buntil|\bdated?|\bof|\badm\w*|\bs/p|\bdos|\bdob)\s*$", re.IGNORECASE)
+_STRENGTH_CONTEXT = re.compile(r"strength|motor|grip|rue|lue|rle|lle|ue\b|le\b|extrem|flex|ext\b|mae|power|bilat|push|pull|hand|leg|arm", re.IGNORECASE)
+_SCALE_CONTEXT = re.compile(r"\b(?:pain|scale|score|rated|level|gcs|rass|cam)\b|/10\b", re.IGNORECASE)
 _VENT_CONTEXT = re.compile(r"(?:\bpsv|\bps|\bcpap|\bpeep|\bbipap|\bvent\w*|\bsupport|\bsettings?|\bsimv|"
-                           r"\bac|\bimv|\bprvc|\bmode)\s*(?:of\s+|at\s+|to\s+|on\s+)?[:=]?\s*$", re.I)
-_BP_CONTEXT = re.compile(r"(?:\bbp|\bnbp|\babp|\bnibp|\bsbp|\bmap|\bcvp|\bpap|\bpa\b|\bpas|a-line|\bart\b|\bratio|\bi:e|\bie)\s*[:=]?\s*$", re.I)
+                           r"\bac|\bimv|\bprvc|\bmode)\s*(?:of\s+|at\s+|to\s+|on\s+)?[:=]?\s*$", re.IGNORECASE)
+_BP_CONTEXT = re.compile(r"(?:\bbp|\bnbp|\babp|\bnibp|\bsbp|\bmap|\bcvp|\bpap|\bpa\b|\bpas|a-line|\bart\b|\bratio|\bi:e|\bie)\s*[:=]?\s*$", re.IGNORECASE)
 
 
 @register("deid.date.v1")
@@ -81,9 +81,9 @@ class DateRecognizer(PatternRecognizer):
             return False  # 5/5 strength
         if day == 10 and (_SCALE_CONTEXT.search(before) or _SCALE_CONTEXT.search(after)):
             return False  # 3/10 pain
-        if re.match(r"\s*(?:mmhg|mm\b|sec\b|%)", after, re.I):
+        if re.match(r"\s*(?:mmhg|mm\b|sec\b|%)", after, re.IGNORECASE):
             return False
-        if month == 2 and day == 2 and re.match(r"\s*(?:to\b|2\b)", after, re.I):
+        if month == 2 and day == 2 and re.match(r"\s*(?:to\b|2\b)", after, re.IGNORECASE):
             return False  # "2/2 to": secondary to
         if before.rstrip().endswith(("x", "X", "#")):
             return False

@@ -59,7 +59,7 @@ HEADER_CUE = re.compile(
     r"\b(?:caller|patient|pt|re|dear|attending|ordering|referring|provider|physician|pcp|surgeon|contact|"
     r"emergency contact|nok|next of kin|signed|signed by|electronically signed by|dictated by|cc|author|"
     r"resident|fellow|nurse|rn|np|md|name|guardian|proxy|hcp|poa|spouse|informant|interpreter)\s*:\s*$"
-    r"|(?:^|\n)\s*(?:dear|attn|attention|to|from|cc)\s+(?:(?:dr|mr|mrs|ms)\.?\s+)?$", re.I)
+    r"|(?:^|\n)\s*(?:dear|attn|attention|to|from|cc)\s+(?:(?:dr|mr|mrs|ms)\.?\s+)?$", re.IGNORECASE)
 _STOP = re.compile(r"[\n;:()\[\]{}<>|]|\.\s{2,}|\s{3,}")
 
 

@@ -36,7 +36,7 @@ _FACILITY_KIND = re.compile(
     r"health ?care|health system|memorial|cancer cent(?:er|re)|children's|va medical cent(?:er|re)|vamc|"
     r"nursing (?:and|&) rehab|assisted living|skilled nursing|dialysis cent(?:er|re)|associates|"
     r"medical group|health partners|family practice|care cent(?:er|re)|surgery cent(?:er|re)|"
-    r"imaging cent(?:er|re)|urgent care)\b", re.I)
+    r"imaging cent(?:er|re)|urgent care)\b", re.IGNORECASE)
 NOT_PLACE = frozenset(
     "the a an to from at in of and or for with by outside osh ed er icu ccu micu sicu csru nicu picu pacu or "
     "ctu floor unit cath lab this that same other home rehab transferred transfer admitted sent going pt "
@@ -86,16 +86,16 @@ def _city_names() -> dict[str, int]:
 
 
 _PLACE_CUE = re.compile(r"\b(?:lives?|living|resides?|residing|resident|home|moved|relocated|born|raised|"
-                        r"visiting|vacation|trip|travel(?:ed|led)?|drove|flew|from|in|near|outside|of)\s+$", re.I)
+                        r"visiting|vacation|trip|travel(?:ed|led)?|drove|flew|from|in|near|outside|of)\s+$", re.IGNORECASE)
 UNIT_ABBREVIATIONS = frozenset(
     "icu ccu micu sicu csru nicu picu cvicu ctu ed er or pacu osh ir cath ep ct mri us ekg echo pt ot rt "
     "floor unit home rehab snf ltac ltach vna hospice ward bed room tele dr md np rn the a an".split()
 )
 _TRANSFER_CUE = re.compile(r"\b(?:transfer(?:red|ring)?|tranfer(?:red)?|transfered|tx'?d?|trans|sent|admitted|admit|"
                            r"flighted|flown|brought|taken|returned|came|arrived|presented|seen|screened|"
-                           r"going|go|discharged?|d/c'?d?|dc'?d?)\s+(?:back\s+)?(?:to|from|at|by|in)\s+(?:the\s+)?$", re.I)
+                           r"going|go|discharged?|d/c'?d?|dc'?d?)\s+(?:back\s+)?(?:to|from|at|by|in)\s+(?:the\s+)?$", re.IGNORECASE)
 _WARD_CUE = re.compile(r"\b(?:transfer(?:red|ring)?|tranfer(?:red)?|transfered|tx(?:'d|d)?|trans|sent|going|returned|"
-                       r"return|admitted|admit|moved|c/o|call(?:ed)? out|floor|bed)\s+(?:back\s+)?(?:to|from|on|in)\s+(?:the\s+)?$", re.I)
+                       r"return|admitted|admit|moved|c/o|call(?:ed)? out|floor|bed)\s+(?:back\s+)?(?:to|from|on|in)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 @register("deid.place.v1")
