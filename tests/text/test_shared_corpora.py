@@ -35,5 +35,5 @@ def test_presidio_synth_pattern_categories(detector: Detector, shared: Path) -> 
 @pytest.mark.slow
 def test_physionet_regression_floor(detector: Detector, shared: Path) -> None:
     scores = _scores(detector, shared / "corpora" / "physionet-deid" / "dev.jsonl")
-    assert scores.strict_recall >= 0.86
+    assert scores.strict_recall >= 0.875
     assert scores.precision >= 0.61

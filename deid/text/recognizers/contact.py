@@ -29,7 +29,7 @@ class PhoneRecognizer(PatternRecognizer):
         rule("split-nanp", Category.PHONE, r"(?<![\d\-])(?P<phi>\d{3}-\s\d{3}-\s?\d{4})(?!\d)", 0.85),
         rule("seven", Category.PHONE, r"(?<![\d\-./])(?P<phi>\d{3}-\d{4})(?![\d\-/])", 0.6),
         rule("pager", Category.PHONE,
-             r"\b(?:pager|beeper|pgr|page|beep|cell|tel|phone|ph|call|contact|home|work|office)\s*"
+             r"\b(?:pager|beeper|pgr|pg|page|beep|cell|tel|phone|ph|call|contact|home|work|office)\s*"
              r"(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<phi>\d{4,7})\b", 0.75),
         rule("intl", Category.PHONE,
              r"(?<![\w+])(?P<phi>(?:\+\d{1,3}[\s.\-]?)?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{2,5}(?:[\s.\-]\d{2,8}){1,4}"

@@ -15,8 +15,8 @@ ORD = r"(?:st|nd|rd|th)"
 MON_NUM = r"(?:0?[1-9]|1[0-2])"
 YEAR4 = r"(?:1[89]\d\d|20[0-4]\d)"
 YEAR = rf"(?:{YEAR4}|'?\d\d)"
-NOT_NUM_BEFORE = r"(?<![\d/.:])(?<!\d-)"
-NOT_NUM_AFTER = r"(?![\d/:]|\.\d)"
+NOT_NUM_BEFORE = r"(?<![\d/:])(?<!\d\.)(?<!\d-)"
+NOT_NUM_AFTER = r"(?![\d/]|:\d|\.\d)"
 UNITS_AFTER = (r"(?!\s*(?:%|cc|ml|mls|mg|mcg|meq|mmol|units?\b|u\b|l\b|lpm|hrs?\b|h\b|kg|lbs?|gm?\b|cm|mm|"
                r"min|sec|kcal|cal\b|x\b|times|beats|bpm|yo\b|y/o|yrs?\b|years?\b|year-old|am\b|pm\b|hours?))")
 
@@ -30,11 +30,11 @@ DATE_RULES = (
     rule("mon-d-y", Category.DATE, rf"\b(?P<phi>{MONTH}[\s\-]+{DAY}{ORD}?(?:(?:,\s*|\s+|-){YEAR})?)(?![\d:])", 0.9),
     rule("mon-y", Category.DATE, rf"\b(?P<phi>{MONTH}(?:,?\s+of)?,?\s+(?:{YEAR4}|'\d\d))\b", 0.9),
     rule("ordinal", Category.DATE, rf"\b(?:the|on|of|since|until|by)\s+(?P<phi>{DAY}{ORD})\b(?!\s*(?:degree|line|floor|ics|intercostal|rib|toe|finger|digit|dose|trimester|time|attempt|order|round|cycle|generation|heart))", 0.7),
-    rule("year-apos", Category.DATE, r"(?<![\w'])(?P<phi>'\d\d)(?![\w'])", 0.8),
+    rule("year-apos", Category.DATE, r"(?<![\d'])(?P<phi>'\d\d)(?![\w'])", 0.8),
     rule("year-apos-after", Category.DATE, r"(?<!hob )(?<!hob)(?<!bed )(?<!at )(?<![\w'@])(?P<phi>\d\d')(?![\w'])", 0.6),
     rule("decade", Category.DATE, r"\b(?P<phi>(?:19|20)\d0'?s)\b", 0.85),
     rule("year", Category.DATE, rf"\b(?:in|since|of|year|yr|born|dob|from|until|by|circa|cabg|mi|cva|dx|s/p|"
-         rf"surgery|is|was|saying|says|said|stated|thinks|believes|back to|during|after|before|spring|summer|"
+         rf"surgery|is|its|it's|was|saying|says|said|stated|thinks|believes|back to|during|after|before|spring|summer|"
          rf"fall|winter|early|late|mid)\s+(?P<phi>{YEAR4})(?![\d:]|\.\d|\s*[-–]\s*\d{{3,4}}){UNITS_AFTER}", 0.6),
     rule("year-after-event", Category.DATE,
          r"\b(?:cabg|mi|cva|avr|mvr|tah|bso|chole|appy|ptca|pci|stent|dx|dx'd|diagnosed|surgery|tia|since|in)"

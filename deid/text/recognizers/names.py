@@ -120,20 +120,27 @@ class NameRecognizer(EntityRecognizer):
             # a credential just after: take the preceding name-like tokens
             if tok.folded in CREDENTIALS and prev is not None and re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
                 line_end = re.match(r"\s*(?:\n|$|[,;)]|/\w+\s*$)", text[tok.end:tok.end + 8]) is not None
-                if tok.folded not in AMBIGUOUS_CREDENTIALS or (tok.gap.startswith(",") and line_end):
-                    if line_end or "," in tok.gap:
+                verb_after = (tok.folded in {"np", "pa", "rn"} and i + 1 < len(tokens)
+                              and tokens[i + 1].folded in ACTION_VERBS and _plain_gap(tokens[i + 1].gap)
+                              and (self._namey(prev, style, strict=True, lexical=True) or self._unknown_word(prev, style)))
+                if tok.folded not in AMBIGUOUS_CREDENTIALS or (tok.gap.startswith(",") and line_end) or verb_after:
+                    if line_end or "," in tok.gap or verb_after:
                         self._take_backward(tokens, i - 1, style, mark, 0.8, "credential",
                                             strong=tok.folded not in AMBIGUOUS_CREDENTIALS)
             # a cue before ("per X", "spoke with X")
             if prev is not None and _plain_gap(tok.gap):
                 two = f"{tokens[i - 2].folded} {prev.folded}" if i >= 2 else ""
                 if prev.folded in BEFORE_CUES or two in _CUE_BEFORE_TWO:
-                    if self._namey(tok, style, strict=True, lexical=True):
+                    per_name = prev.folded == "per" and tok.is_first and self._cued_name(tok, style) \
+                        and lexicon.english_zipf(tok.folded) < 4.8
+                    if self._namey(tok, style, strict=True, lexical=True) or per_name:
                         self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=True)
             # a clinical verb after ("WELSH AWARE", "Dr X notified")
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if nxt is not None and nxt.folded in AFTER_VERBS and nxt.folded not in {"at", "in"} and _plain_gap(nxt.gap):
-                if self._namey(tok, style, strict=True, lexical=True):
+                if self._namey(tok, style, strict=True, lexical=True) or (
+                        nxt.folded in {"aware", "notified", "paged"} and len(tok.folded) >= 4
+                        and self._unknown_word(tok, style, rare=1.5)):
                     self._take_backward(tokens, i, style, mark, 0.6, "verb-after")
             # "W. MAROTTA AWARE": an initial, then a surname, then a clinical verb
             if (prev is not None and prev.is_initial and prev.text.isupper() and tok.gap.startswith(".")
@@ -141,6 +148,12 @@ class NameRecognizer(EntityRecognizer):
                     and nxt.folded not in {"at", "in"} and tok.folded not in NEVER and len(tok.folded) >= 2):
                 mark(i - 1, 0.75, "initial-surname")
                 mark(i, 0.75, "initial-surname")
+            # "M. PEPPLER": an initial and a word English does not know
+            if (prev is not None and prev.is_initial and prev.text.isupper() and tok.gap.startswith(". ")
+                    and (i < 2 or re.fullmatch(r"[ \t]+|[ \t]*[(,][ \t]*", prev.gap) or prev.gap.endswith("\n"))
+                    and len(tok.folded) >= 5 and self._unknown_word(tok, style, rare=1.5)):
+                mark(i - 1, 0.7, "initial-unknown")
+                mark(i, 0.7, "initial-unknown")
             # lexicon: a name word that is not everyday English
             if tok.is_name_word and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 4:
                 if style != "mixed" or tok.is_title or tok.text.isupper():
@@ -174,14 +187,14 @@ class NameRecognizer(EntityRecognizer):
         return (not tok.is_common and not tok.is_allowed) or (style == "mixed" and tok.is_title and not tok.is_allowed)
 
     @staticmethod
-    def _unknown_word(tok: Token, style: str) -> bool:
+    def _unknown_word(tok: Token, style: str, rare: float = 2.5) -> bool:
         """A word English does not know (not even rarely) and that is no clinical term: after a relation
         ('daughter Quilbri') it can only be a name."""
         if tok.folded in NEVER or tok.is_allowed or len(tok.folded) < 3 or not tok.text.isalpha():
             return False
         if style == "mixed" and not tok.is_title:
             return False
-        return lexicon.english_zipf(tok.folded) < 2.5
+        return lexicon.english_zipf(tok.folded) < rare
 
     @staticmethod
     def _cued_name(tok: Token, style: str) -> bool:
@@ -297,7 +310,8 @@ class NameRecognizer(EntityRecognizer):
                     tok, gap_tok = tokens[j], tokens[max(i, j)]
                     if not _plain_gap(gap_tok.gap) or "\n" in gap_tok.gap:
                         continue
-                    capital_name = style == "mixed" and tok.is_title and tok.is_name_word and not tok.is_allowed
+                    capital_name = style == "mixed" and tok.is_title and not tok.is_allowed and (
+                        tok.is_name_word or self._unknown_word(tok, style))
                     if capital_name or self._namey(tok, style, strict=True, lexical=True) or (tok.is_initial and tok.text.isalpha() and
                                                                 (tok.text.isupper() or style == "lower")
                                                                 and j < i):
