@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import yaml
 from pydantic import ValidationError
 
 from deid.errors import PipelineError, PolicyError
-from deid.policy.models import FileBackedModel, Policy
+from deid.policy.models import ColumnRule, FileBackedModel, Policy
 
 
 def load_policy(path: str | Path) -> Policy:
@@ -74,12 +74,15 @@ def format_validation_error(exc: ValidationError, label: str, schema_command: st
     return lines
 
 
+#: The discriminator values of the column-rule union ("drop", "generalize" ...), taken from the models.
+_UNION_TAGS: frozenset[str] = frozenset(
+    tag for member in get_args(get_args(ColumnRule)[0]) for tag in get_args(member.model_fields["action"].annotation)
+)
+
+
 def _is_union_tag(part: object) -> bool:
     # pydantic inserts the discriminator value ("drop", "generalize") into locations of union members.
-    return isinstance(part, str) and part in {
-        "drop", "keep", "pseudonym", "date_shift", "year_only", "age", "zip3", "generalize",
-        "top_bottom_code", "suppress", "scrub",
-    }
+    return isinstance(part, str) and part in _UNION_TAGS
 
 
 def _parse_yaml(path: Path, raw: bytes, error: type[PolicyError | PipelineError], kind: str) -> Any:

@@ -27,6 +27,10 @@ from deid.policy.models import Policy
 from deid.release.manifest import Figures
 from deid.risk.report import AnonymizationReport, FiguresModel, RiskReport
 
+# The report shows the risk module's figures as they are: one model each, not a copy.
+from deid.risk.report import PopulationUniquesModel as PopulationFigures
+from deid.risk.report import RiskSummaryModel as RiskSummary
+
 FIGURES_FORMAT = "deid.risk-figures.v1"
 _FORMAT_KEY = "figures_format"
 _SEP = "/"
@@ -35,28 +39,6 @@ _ITEM = "#"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RiskSummary(_Strict):
-    """Prosecutor or journalist risk: highest, average and the share of people above each threshold."""
-
-    max: float = Field(description="Highest risk of any person (prosecutor: 1 / size of their group).")
-    avg: float = Field(description="Expected share of people re-identified.")
-    records_at_risk: dict[str, float] = Field(
-        description="Share of people whose risk is strictly above each threshold (keys '0.05' ... '0.5')."
-    )
-
-
-class PopulationFigures(_Strict):
-    """Estimated share of the population that is unique on the quasi-identifiers."""
-
-    population: int | None = Field(description="Population size the data was drawn from, or null.")
-    sampling_fraction: float | None = Field(description="People in the data / population size.")
-    pitman: float | None = Field(description="Pitman's model (Hoshino 2001), or null.")
-    zayatz: float | None = Field(description="Zayatz's model (1991), or null.")
-    snb: float | None = Field(description="Slide negative binomial model (Chen and Keller-McNulty 1998), or null.")
-    dankar: float | None = Field(description="The estimate Dankar et al.'s (2012) decision rule picks, or null.")
-    dankar_model: str | None = Field(description="Which model the decision rule picked, or null.")
 
 
 class LDiversityFigures(_Strict):
@@ -171,7 +153,6 @@ def table_risk(
                              loss=a.loss, loss_per_column=a.loss_figures.loss_per_column,
                              discernibility=a.discernibility, avg_class_size=a.avg_class_size,
                              reasons=a.reasons)
-    pop = risk.population_uniques
     return TableRisk(
         quasi_identifiers=risk.quasi_identifiers,
         sensitive=risk.sensitive,
@@ -182,15 +163,11 @@ def table_risk(
         classes=risk.classes,
         k=risk.k,
         sample_uniques=risk.sample_uniques,
-        prosecutor=RiskSummary(max=risk.prosecutor.max, avg=risk.prosecutor.avg,
-                               records_at_risk=risk.prosecutor.records_at_risk),
-        journalist=RiskSummary(max=risk.journalist.max, avg=risk.journalist.avg,
-                               records_at_risk=risk.journalist.records_at_risk),
+        prosecutor=risk.prosecutor,
+        journalist=RiskSummary(**risk.journalist.model_dump(exclude={"source"})),
         journalist_source=risk.journalist.source,
         marketer=risk.marketer,
-        population=PopulationFigures(population=pop.population, sampling_fraction=pop.sampling_fraction,
-                                     pitman=pop.pitman, zayatz=pop.zayatz, snb=pop.snb, dankar=pop.dankar,
-                                     dankar_model=pop.dankar_model),
+        population=risk.population_uniques,
         l_diversity={a: LDiversityFigures(distinct=m.distinct, entropy=m.entropy, recursive_l=m.recursive.l,
                                           recursive_c_min=m.recursive.c_min)
                      for a, m in risk.l_diversity.items()},

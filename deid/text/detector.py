@@ -8,7 +8,7 @@ never by dropping a category. Overlapping findings are merged (:func:`deid.text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -154,6 +154,8 @@ class Detector:
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"])
         for recognizer in self.recognizers:
             recognizer.load()
+        self._needs_tokens = any(getattr(r, "context", None) for r in self.recognizers)
+        self._no_tokens = self.nlp_engine.nlp.make_doc("")
         allow = {lexicon.fold(a) for a in self.config.allow_list if a.strip()}
         self._allow = allow | lexicon.clinical_allow()
 
@@ -180,30 +182,23 @@ class Detector:
         short = [i for i, t in enumerate(texts) if len(t) <= WINDOW]
         entities = self._entities([texts[i] for i in short])
         for i, ents in zip(short, entities):
-            doc = self.nlp_engine.nlp.make_doc(texts[i])
-            artifacts = self.nlp_engine.artifacts(doc)
-            artifacts.entities = ents
-            out[i] = self._analyze(texts[i], artifacts, patients[i] if patients else None)
+            out[i] = self._analyze(texts[i], self._artifacts(texts[i], ents), patients[i] if patients else None)
         for i, text in enumerate(texts):
             if len(text) > WINDOW:
                 out[i] = self._detect_long(text, patients[i] if patients else None)
         return out
 
-    def detect_iter(
-        self, texts: Iterable[str], patients: Iterable[PatientIdentifiers | None] | None = None
-    ) -> Iterator[list[Span]]:
-        """Streaming :meth:`detect`: holds one batch at a time."""
-        batch: list[str] = []
-        batch_patients: list[PatientIdentifiers | None] = []
-        patient_iter = iter(patients) if patients is not None else None
-        for text in texts:
-            batch.append(text)
-            batch_patients.append(next(patient_iter) if patient_iter is not None else None)
-            if len(batch) >= self.config.batch_size:
-                yield from self.detect(batch, batch_patients)
-                batch, batch_patients = [], []
-        if batch:
-            yield from self.detect(batch, batch_patients)
+    def _artifacts(self, text: str, entities: list[Entity]) -> NlpArtifacts:
+        """Presidio's artifacts for one text: our entities, and spaCy tokens only if a recognizer reads them.
+
+        Presidio reads tokens only to enhance scores with a recognizer's context words; ours tokenize as
+        they need, so the tokens are skipped unless some registered recognizer declares context words.
+        """
+        nlp = self.nlp_engine.nlp
+        artifacts = self.nlp_engine.artifacts(nlp.make_doc(text) if self._needs_tokens else self._no_tokens)
+        artifacts.entities = entities
+        artifacts.scores = [0.85] * len(entities)
+        return artifacts
 
     def _entities(self, texts: Sequence[str]) -> list[list[Entity]]:
         """Named entities, found by running NER only around candidate words (see :func:`ner_windows`).
@@ -239,9 +234,7 @@ class Detector:
         spans: list[Span] = []
         chunks = [text[a:b] for a, b in windows]
         for (a, b), chunk, ents in zip(windows, chunks, self._entities(chunks)):
-            artifacts = self.nlp_engine.artifacts(self.nlp_engine.nlp.make_doc(chunk))
-            artifacts.entities = ents
-            found = self._analyze(chunk, artifacts, patient)
+            found = self._analyze(chunk, self._artifacts(chunk, ents), patient)
             spans.extend(Span(s.start + a, s.end + a, s.label, s.score, s.source) for s in found)
         return merge_spans(spans)
 
@@ -296,5 +289,3 @@ class Detector:
         rule = metadata.get("rule")
         return Span(start, end, result.entity_type, float(result.score), f"{source}:{rule}" if rule else source)
 
-
-_WS = re.compile(r"\s+")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,3 +72,9 @@ def case_style(text: str) -> str:
     if upper < 0.04:
         return "lower"
     return "mixed"
+
+
+@functools.lru_cache(maxsize=8)
+def analyze_words(text: str) -> tuple[tuple[Token, ...], str]:
+    """Tokens and case style of ``text``, computed once per note for every recognizer that reads them."""
+    return tuple(tokenize(text)), case_style(text)

@@ -11,13 +11,14 @@ in the note.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deid.categories import Category
 from deid.text import lexicon
-from deid.text.recognizers._tokens import Token, case_style, tokenize
+from deid.text.recognizers._tokens import Token, analyze_words
 from deid.text.registry import register
 
 TITLES = frozenset(
@@ -87,8 +88,7 @@ class NameRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Every name token found, as Presidio results (adjacent tokens are merged later)."""
-        tokens = tokenize(text)
-        style = case_style(text)
+        tokens, style = analyze_words(text)
         hits: dict[int, tuple[float, str]] = {}
 
         def mark(i: int, score: float, why: str) -> None:
@@ -231,7 +231,7 @@ class NameRecognizer(EntityRecognizer):
             return not tok.is_common and (style != "mixed" or tok.is_title or tok.text.isupper())
         return not tok.is_common or (style == "mixed" and tok.is_title) or tok.is_name_word
 
-    def _take_forward(self, tokens: list[Token], i: int, style: str, mark, score: float, why: str,
+    def _take_forward(self, tokens: Sequence[Token], i: int, style: str, mark, score: float, why: str,
                       need_first: bool = False, strong: bool = False) -> None:
         taken = 0
         j = i
@@ -263,7 +263,7 @@ class NameRecognizer(EntityRecognizer):
             taken += 1
             j += 1
 
-    def _take_backward(self, tokens: list[Token], i: int, style: str, mark, score: float, why: str,
+    def _take_backward(self, tokens: Sequence[Token], i: int, style: str, mark, score: float, why: str,
                        strong: bool = False) -> None:
         taken = 0
         j = i
@@ -278,7 +278,7 @@ class NameRecognizer(EntityRecognizer):
             j -= 1
 
     @staticmethod
-    def _add_ner(nlp_artifacts: NlpArtifacts | None, tokens: list[Token], mark) -> None:
+    def _add_ner(nlp_artifacts: NlpArtifacts | None, tokens: Sequence[Token], mark) -> None:
         if nlp_artifacts is None or not tokens:
             return
         starts = {t.start: k for k, t in enumerate(tokens)}
@@ -298,7 +298,7 @@ class NameRecognizer(EntityRecognizer):
                     continue
                 mark(k, 0.5, "spacy-ner")
 
-    def _extend_and_propagate(self, tokens: list[Token], style: str, hits: dict[int, tuple[float, str]]) -> None:
+    def _extend_and_propagate(self, tokens: Sequence[Token], style: str, hits: dict[int, tuple[float, str]]) -> None:
         # neighbours of a found name that look like names join it ("Margaret Gaudreau", "E. WELSH")
         changed = True
         while changed:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deid.categories import Category
 from deid.text import lexicon
-from deid.text.recognizers._tokens import Token, case_style, tokenize
+from deid.text.recognizers._tokens import Token, analyze_words
 from deid.text.recognizers.base import PatternRecognizer, rule
 from deid.text.registry import register
 
@@ -116,8 +117,7 @@ class PlaceRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """City, facility and ward findings."""
-        tokens = tokenize(text)
-        style = case_style(text)
+        tokens, style = analyze_words(text)
         results: list[RecognizerResult] = []
         results += self._cities(text, tokens, style)
         results += self._facilities(text, tokens, style)
@@ -130,7 +130,7 @@ class PlaceRecognizer(EntityRecognizer):
     def _result(category: Category, start: int, end: int, score: float, why: str) -> RecognizerResult:
         return RecognizerResult(category.value, start, end, score, recognition_metadata={"rule": why})
 
-    def _cities(self, text: str, tokens: list[Token], style: str) -> list[RecognizerResult]:
+    def _cities(self, text: str, tokens: Sequence[Token], style: str) -> list[RecognizerResult]:
         cities = _city_names()
         found: list[RecognizerResult] = []
         i = 0
@@ -166,7 +166,7 @@ class PlaceRecognizer(EntityRecognizer):
                 i += 1
         return found
 
-    def _facilities(self, text: str, tokens: list[Token], style: str) -> list[RecognizerResult]:
+    def _facilities(self, text: str, tokens: Sequence[Token], style: str) -> list[RecognizerResult]:
         found: list[RecognizerResult] = []
         starts = {t.start: k for k, t in enumerate(tokens)}
         for match in _FACILITY_KIND.finditer(text):
@@ -195,7 +195,7 @@ class PlaceRecognizer(EntityRecognizer):
             found.append(self._result(Category.FACILITY, match.start(), match.end(), 0.7, "facility-name"))
         return found
 
-    def _wards(self, text: str, tokens: list[Token], style: str) -> list[RecognizerResult]:
+    def _wards(self, text: str, tokens: Sequence[Token], style: str) -> list[RecognizerResult]:
         found: list[RecognizerResult] = []
         for match in re.finditer(r"\b(?P<ward>[A-Za-z][A-Za-z']{2,})\s+(?P<num>\d{1,2}[A-Za-z]?)\b(?!\s*(?:mg|ml|cc|l\b|%|units?|hrs?|x\b|/|:))", text):
             word = match.group("ward")
@@ -210,7 +210,7 @@ class PlaceRecognizer(EntityRecognizer):
             found.append(self._result(Category.LOCATION, match.start("ward"), match.end("num"), 0.6, "ward"))
         return found
 
-    def _transfers(self, text: str, tokens: list[Token], style: str) -> list[RecognizerResult]:
+    def _transfers(self, text: str, tokens: Sequence[Token], style: str) -> list[RecognizerResult]:
         """'transferred to GH', 'sent from Kimbrough': the place after a transfer verb, if it is not a unit."""
         found: list[RecognizerResult] = []
         cities = _city_names()
