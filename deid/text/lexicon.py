@@ -2,17 +2,23 @@
 
 Names come from Faker's person providers (first and last names of its Latin-script locales), so the
 lexicon follows a maintained library rather than a list of our own. Word frequency comes from
-``wordfreq`` (bundled data, no download). The clinical allow-list (eponyms, devices, drug brands) is ours,
-in ``data/clinical_allow.txt``; sites extend it through the policy's ``text.allow_list``.
+``wordfreq`` (bundled data, no download). The clinical vocabulary joins two sources: drug names (generic and
+brand, one word) from the ``drug-named-entity-recognition`` package's dictionary (DrugBank, MeSH, NHS and
+Wikipedia sources, MIT licence), and our own list of eponyms, devices and ICU abbreviations in
+``data/clinical_allow.txt``. Sites extend it through the policy's ``text.allow_list``.
 """
 
 from __future__ import annotations
 
+import bz2
 import functools
 import importlib
+import importlib.util
+import pickle
 import pkgutil
 import unicodedata
 from importlib import resources
+from pathlib import Path
 
 import faker.providers.person as person_providers
 from wordfreq import zipf_frequency
@@ -68,15 +74,42 @@ def last_names() -> frozenset[str]:
     return _names(("last_names",))
 
 
+#: The drug dictionary inside the ``drug_named_entity_recognition`` package (read directly: importing the
+#: package would also set up its network helpers, which we never use).
+_DRUG_PACKAGE = "drug_named_entity_recognition"
+_DRUG_FILE = "drug_ner_dictionary.pkl.bz2"
+
+
+@functools.cache
+def drug_names() -> frozenset[str]:
+    """Folded one-word drug names (generic and brand, 3+ letters) that are not also personal names.
+
+    A drug word that is also a first or last name in the name lexicon ("Allegra") stays out, so the
+    name rules keep their say on it.
+    """
+    spec = importlib.util.find_spec(_DRUG_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
+        raise ImportError(f"{_DRUG_PACKAGE} is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / _DRUG_FILE
+    with bz2.open(path, "rb") as handle:
+        # The package's own data file, installed by hash from the lock; not user input.
+        dictionary = pickle.load(handle)  # noqa: S301
+    names = first_names() | last_names()
+    words = {(v if v.isascii() else fold(v)) for v in dictionary["drug_variant_to_canonical"]
+             if v.isalpha() and len(v) >= 3}
+    return frozenset(w for w in words if w not in names)
+
+
 @functools.cache
 def clinical_allow() -> frozenset[str]:
-    """Folded clinical words that are never names or places on their own (eponyms, devices, brands)."""
+    """Folded clinical words that are never names or places on their own: our eponyms, devices and ICU
+    abbreviations, and every one-word drug name (see :func:`drug_names`)."""
     text = resources.files("deid.text").joinpath("data/clinical_allow.txt").read_text(encoding="utf-8")
     words: set[str] = set()
     for line in text.splitlines():
         if not line.startswith("#"):
             words.update(fold(w) for w in line.split())
-    return frozenset(words)
+    return frozenset(words) | drug_names()
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -110,7 +110,8 @@ class NameRecognizer(EntityRecognizer):
                 elif not weak or self._namey(tok, style, strict=True, lexical=True) or (
                         self._cued_name(tok, style) and (not ambiguous or lexicon.english_zipf(tok.folded) < 4.8)) \
                         or (prev.folded in RELATIONS and self._unknown_word(tok, style)) \
-                        or (ambiguous and verb_next and self._strong_name(tok, style)):
+                        or (ambiguous and verb_next and self._strong_name(tok, style)
+                            and lexicon.english_zipf(tok.folded) < 4.8):
                     self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
                                        "title" if prev.folded in TITLES else "relation", strong=not weak)
             # a header field: "Caller: Mark Wilson", "Re: Smith, Jane", "Dear Dr. Lopez"
@@ -166,6 +167,8 @@ class NameRecognizer(EntityRecognizer):
         if style == "mixed":
             self._add_ner(nlp_artifacts, tokens, mark)
         self._extend_and_propagate(tokens, style, hits)
+        for i in [i for i in hits if self._not_a_name_letter(text, tokens, i, hits)]:
+            del hits[i]
         return [
             RecognizerResult(Category.NAME.value, tokens[i].start, tokens[i].end, score,
                              recognition_metadata={"rule": why})
@@ -173,6 +176,35 @@ class NameRecognizer(EntityRecognizer):
         ]
 
     # -- helpers -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _not_a_name_letter(text: str, tokens: Sequence[Token], i: int, hits: dict[int, tuple[float, str]]) -> bool:
+        """A single letter that is not an initial: part of a dotted abbreviation ('R.T.', 'H.O.', 'S/P'),
+        the pronoun 'I' before a verb, or 'x' before a count ('x 2').
+
+        Letters joined by periods or slashes without spaces are an abbreviation, unless a found name follows
+        them ('J.R. Smith').
+        """
+        tok = tokens[i]
+        if not tok.is_initial:
+            return False
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        after = text[tok.end:tok.end + 3]
+        if tok.folded == "x" and re.match(r"\s*\d", after):
+            return True
+        if tok.folded == "i" and nxt is not None and not nxt.gap.startswith(".") and nxt.folded in (
+                ACTION_VERBS | AFTER_VERBS | {"spoke", "called", "was", "am", "have", "had", "did", "gave"}):
+            return True
+        joined_before = i > 0 and tokens[i - 1].is_initial and re.fullmatch(r"[./&]", tok.gap) is not None
+        joined_after = nxt is not None and nxt.is_initial and re.fullmatch(r"[./&]", nxt.gap) is not None
+        if not (joined_before or joined_after):
+            return False
+        k = i
+        while k + 1 < len(tokens) and tokens[k + 1].is_initial and re.fullmatch(r"[./&]", tokens[k + 1].gap):
+            k += 1
+        follower = k + 1
+        return not (follower < len(tokens) and follower in hits and not tokens[follower].is_initial
+                    and re.fullmatch(r"\.?\s{1,2}", tokens[follower].gap) is not None)
 
     @staticmethod
     def _strong_name(tok: Token, style: str) -> bool:
@@ -206,6 +238,14 @@ class NameRecognizer(EntityRecognizer):
         if tok.is_allowed and tok.folded not in lexicon.first_names():
             return False
         return tok.is_name_word and lexicon.english_zipf(tok.folded) < 5.6 and (style != "mixed" or tok.is_title)
+
+    @staticmethod
+    def _later_name_word(tok: Token) -> bool:
+        """A second or third word of a cued name: a lexicon name or a word English does not know, never a
+        clinical term ('Dr Ronayne good pedal pulses', 'Dr. Chung and neo')."""
+        if tok.is_allowed or tok.folded in NEVER or tok.is_initial:
+            return tok.is_initial and tok.text.isupper()
+        return tok.is_name_word or lexicon.english_zipf(tok.folded) < 2.5
 
     @staticmethod
     def _joinable_cue(prev: Token, tok: Token) -> bool:
@@ -255,9 +295,13 @@ class NameRecognizer(EntityRecognizer):
             if tok.folded == "and" and taken:
                 j += 1
                 continue
+            vouched = strong and self._strong_name(tok, style) and (
+                taken == 0 or (tokens[j - 1].is_initial and self._later_name_word(tok)))
+            if taken and (tok.folded in ACTION_VERBS or tok.folded in AFTER_VERBS or tok.folded in CREDENTIALS):
+                break  # "Dr Kearns paged": the name has ended
             if not (self._namey(tok, style, strict=need_first and taken == 0)
                     or (not need_first and self._cued_name(tok, style))
-                    or (strong and self._strong_name(tok, style))):
+                    or vouched or (strong and taken and self._later_name_word(tok) and self._strong_name(tok, style))):
                 break
             mark(j, score, why)
             taken += 1
