@@ -1,7 +1,8 @@
 """Word lists the recognizers consult: personal names, common words, and the clinical allow-list.
 
-Names come from Faker's person providers (first and last names of its Latin-script locales), so the
-lexicon follows a maintained library rather than a list of our own. Word frequency comes from
+Names come from Faker's person providers (first and last names of its Latin-script locales) and from the
+US Census 1990 name lists that the ``names`` package ships (88,799 surnames, 5,494 given names), so the
+lexicon follows published lists rather than one of our own. Word frequency comes from
 ``wordfreq`` (bundled data, no download). The clinical vocabulary joins two sources: drug names (generic and
 brand, one word) from the ``drug-named-entity-recognition`` package's dictionary (DrugBank, MeSH, NHS and
 Wikipedia sources, MIT licence), and our own list of eponyms, devices and ICU abbreviations in
@@ -62,16 +63,52 @@ def _names(attribute_prefixes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _census(file_name: str) -> dict[str, int]:
+    """Names of a US Census 1990 list shipped in the ``names`` package, folded, with their frequency rank.
+
+    The files are read directly (``dist.all.last``: 88,799 surnames; ``dist.female.first`` and
+    ``dist.male.first``: 5,494 given names), one name per line, most frequent first.
+    """
+    spec = importlib.util.find_spec("names")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
+        raise ImportError("names is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / file_name
+    ranks: dict[str, int] = {}
+    with path.open(encoding="ascii") as handle:
+        for rank, line in enumerate(handle, start=1):
+            word = line.split(maxsplit=1)[0].lower() if line.strip() else ""
+            if len(word) >= 2 and word.isalpha():
+                ranks.setdefault(word, rank)
+    return ranks
+
+
+@functools.cache
+def core_names() -> frozenset[str]:
+    """Folded first and last names from Faker's locales: the common names, evidence of a name even without
+    a cue. The Census lists below are far longer and hold many rare words, so they count only after a cue."""
+    return _names(("first_names",)) | _names(("last_names",))
+
+
+#: A Census name that is at least this frequent as an English word ("states", "call", "alert") is left to
+#: Faker's shorter lists: as a surname it is rare, as a word in a note it is everywhere.
+CENSUS_MAX_ZIPF = 3.3
+
+
+def _rare_words(ranks: dict[str, int]) -> frozenset[str]:
+    return frozenset(w for w in ranks if zipf_frequency(w, "en") < CENSUS_MAX_ZIPF)
+
+
 @functools.cache
 def first_names() -> frozenset[str]:
-    """Folded first names (given names) from Faker's locales."""
-    return _names(("first_names",))
+    """Folded first names (given names): Faker's locales and the US Census given names."""
+    census = _rare_words(_census("dist.female.first") | _census("dist.male.first"))
+    return _names(("first_names",)) | census
 
 
 @functools.cache
 def last_names() -> frozenset[str]:
-    """Folded last names (surnames) from Faker's locales."""
-    return _names(("last_names",))
+    """Folded last names (surnames): Faker's locales and the US Census surnames."""
+    return _names(("last_names",)) | _rare_words(_census("dist.all.last"))
 
 
 #: The drug dictionary inside the ``drug_named_entity_recognition`` package (read directly: importing the
@@ -93,7 +130,7 @@ def drug_names() -> frozenset[str]:
     path = Path(next(iter(spec.submodule_search_locations))) / _DRUG_FILE
     with bz2.open(path, "rb") as handle:
         # The package's own data file, installed by hash from the lock; not user input.
-        dictionary = pickle.load(handle)  # noqa: S301
+        dictionary = pickle.load(handle)
     names = first_names() | last_names()
     words = {(v if v.isascii() else fold(v)) for v in dictionary["drug_variant_to_canonical"]
              if v.isalpha() and len(v) >= 3}

@@ -42,6 +42,11 @@ class Token:
         return self.is_first or self.is_last
 
     @property
+    def is_core_name(self) -> bool:
+        """A common first or last name (see :func:`deid.text.lexicon.core_names`)."""
+        return self.folded in lexicon.core_names()
+
+    @property
     def is_common(self) -> bool:
         return lexicon.is_common_word(self.folded)
 

@@ -155,12 +155,20 @@ class NameRecognizer(EntityRecognizer):
                     and len(tok.folded) >= 5 and self._unknown_word(tok, style, rare=1.5)):
                 mark(i - 1, 0.7, "initial-unknown")
                 mark(i, 0.7, "initial-unknown")
+            # a first name and a surname together: "LINDSEY CARDARELLI", "carol wolfe"
+            if nxt is not None and self._first_last(tok, nxt, style):
+                mark(i, 0.7, "first-last")
+                mark(i + 1, 0.7, "first-last")
+            # an initial and a surname: "E. WELSH", "d. renna", "J SMITH ORDERED"
+            if prev is not None and self._initial_surname(text, prev, tok, nxt, style):
+                mark(i - 1, 0.7, "initial-last")
+                mark(i, 0.7, "initial-last")
             # lexicon: a name word that is not everyday English
-            if tok.is_name_word and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 4:
+            if tok.is_core_name and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 4:
                 if style != "mixed" or tok.is_title or tok.text.isupper():
                     mark(i, 0.55 if style == "mixed" else 0.45, "lexicon")
             # mixed case: a capitalised name word inside a sentence
-            elif style == "mixed" and tok.is_title and tok.is_name_word and not tok.is_allowed and prev is not None \
+            elif style == "mixed" and tok.is_title and tok.is_core_name and not tok.is_allowed and prev is not None \
                     and not re.search(r"[.!?:\n]\s*$", tok.gap) and not tok.is_common:
                 mark(i, 0.5, "capitalised")
 
@@ -240,6 +248,50 @@ class NameRecognizer(EntityRecognizer):
         return tok.is_name_word and lexicon.english_zipf(tok.folded) < 5.6 and (style != "mixed" or tok.is_title)
 
     @staticmethod
+    def _clean_name_word(tok: Token) -> bool:
+        """Letters only (or an O'Brien apostrophe), and no cue, credential or clinical word."""
+        shaped = tok.text.isalpha() or re.fullmatch(r"[A-Za-z]'[A-Za-z]{2,}", tok.text) is not None
+        return len(tok.folded) >= 2 and shaped and not (tok.folded in BEFORE_CUES or
+            tok.is_allowed or tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS
+            or tok.folded in CREDENTIALS or tok.folded in ACTION_VERBS or tok.folded in AFTER_VERBS)
+
+    def _first_last(self, first: Token, last: Token, style: str) -> bool:
+        """A given name followed by a surname or a word English does not know, in the same case.
+
+        The surname carries the evidence: it must be rare as an English word, so "Will monitor" or
+        "Grace period" never pass; the given name may be an everyday word ("Mary", "Rose").
+        """
+        if first.is_initial or last.is_initial or not first.is_first or not _plain_gap(last.gap) or "." in last.gap:
+            return False
+        if not (self._clean_name_word(first) and self._clean_name_word(last)) or len(last.folded) < 3:
+            return False
+        if style == "mixed" and not ((first.is_title or first.text.isupper()) and (last.is_title or last.text.isupper())):
+            return False
+        if len(first.folded) < 3:
+            return False
+        given, surname = lexicon.english_zipf(first.folded), lexicon.english_zipf(last.folded.replace("'", ""))
+        if last.is_last and surname < 3.3:
+            return given < 5.8
+        # an unknown second word (a misspelling as often as a surname) needs a given name that is no word
+        return surname < 1.5 and given < 3.0 and first.is_core_name
+
+    def _initial_surname(self, text: str, initial: Token, last: Token, nxt: Token | None, style: str) -> bool:
+        """An initial with a period, then a surname ("E. WELSH", "d. renna"); without the period only
+        before a clinical verb ("J SMITH ORDERED")."""
+        if not initial.is_initial or last.is_initial or not last.is_last or not self._clean_name_word(last):
+            return False
+        if lexicon.english_zipf(last.folded.replace("'", "")) >= 4.8 or len(last.folded) < 3:
+            return False
+        if initial.folded in {"i", "x"} or re.search(r"[\w./&]$", initial.gap):
+            return False  # "S/P R. thoracotomy", "A.M.": a letter glued to a word is no initial
+        if style == "mixed" and not (initial.text.isupper() and (last.is_title or last.text.isupper())):
+            return False
+        if re.fullmatch(r"\.[ \t]{1,2}", last.gap):
+            return True
+        return (re.fullmatch(r"[ \t]{1,2}", last.gap) is not None and initial.text.isupper() and nxt is not None
+                and (nxt.folded in ACTION_VERBS or nxt.folded in AFTER_VERBS) and _plain_gap(nxt.gap))
+
+    @staticmethod
     def _later_name_word(tok: Token) -> bool:
         """A second or third word of a cued name: a lexicon name or a word English does not know, never a
         clinical term ('Dr Ronayne good pedal pulses', 'Dr. Chung and neo')."""
@@ -261,8 +313,8 @@ class NameRecognizer(EntityRecognizer):
             return False
         if lexical and not tok.is_initial:
             if style == "mixed":
-                return tok.is_title and tok.is_name_word and not tok.is_allowed and len(tok.folded) >= 2
-            return tok.is_name_word and not tok.is_common and len(tok.folded) >= 3
+                return tok.is_title and tok.is_core_name and not tok.is_allowed and len(tok.folded) >= 2
+            return tok.is_core_name and not tok.is_common and len(tok.folded) >= 3
         if tok.is_initial:
             return tok.text.isupper() or not strict
         if tok.is_name_word and (not tok.is_common or (style == "mixed" and tok.is_title)):
