@@ -35,7 +35,13 @@ class Token:
 
     @property
     def is_last(self) -> bool:
-        return self.folded in lexicon.last_names()
+        """A surname; "O'Brien" is looked up as "obrien", as the Census lists spell it."""
+        return self.folded in lexicon.last_names() or ("'" in self.folded and self.bare in lexicon.last_names())
+
+    @property
+    def bare(self) -> str:
+        """The folded word without apostrophes."""
+        return self.folded.replace("'", "")
 
     @property
     def is_name_word(self) -> bool:

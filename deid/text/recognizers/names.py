@@ -269,8 +269,8 @@ class NameRecognizer(EntityRecognizer):
             return False
         if len(first.folded) < 3:
             return False
-        given, surname = lexicon.english_zipf(first.folded), lexicon.english_zipf(last.folded.replace("'", ""))
-        if last.is_last and surname < 3.3:
+        given, surname = lexicon.english_zipf(first.folded), lexicon.english_zipf(last.bare)
+        if last.is_last and surname < 3.6:
             return given < 5.8
         # an unknown second word (a misspelling as often as a surname) needs a given name that is no word
         return surname < 1.5 and given < 3.0 and first.is_core_name
@@ -278,11 +278,14 @@ class NameRecognizer(EntityRecognizer):
     def _initial_surname(self, text: str, initial: Token, last: Token, nxt: Token | None, style: str) -> bool:
         """An initial with a period, then a surname ("E. WELSH", "d. renna"); without the period only
         before a clinical verb ("J SMITH ORDERED")."""
-        if not initial.is_initial or last.is_initial or not last.is_last or not self._clean_name_word(last):
+        if not initial.is_initial or last.is_initial or len(last.folded) < 3:
             return False
-        if lexicon.english_zipf(last.folded.replace("'", "")) >= 4.8 or len(last.folded) < 3:
+        if not last.is_last or lexicon.english_zipf(last.bare) >= 5.0:
             return False
-        if initial.folded in {"i", "x"} or re.search(r"[\w./&]$", initial.gap):
+        eponym = last.is_allowed and last.folded not in lexicon.drug_names()  # "Z. Miller" is a person
+        if not (self._clean_name_word(last) or (eponym and last.text.isalpha())):
+            return False
+        if initial.folded in {"i", "x"} or re.search(r"[\w./&']$", initial.gap):
             return False  # "S/P R. thoracotomy", "A.M.": a letter glued to a word is no initial
         if style == "mixed" and not (initial.text.isupper() and (last.is_title or last.text.isupper())):
             return False
