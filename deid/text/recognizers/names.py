@@ -99,6 +99,9 @@ class NameRecognizer(EntityRecognizer):
             prev = tokens[i - 1] if i else None
             # a title or relation just before: take the following name-like tokens
             if prev is not None and (prev.folded in TITLES or prev.folded in RELATIONS) and self._joinable_cue(prev, tok):
+                # "dr green aware" in a mixed-case note: a writer who did not capitalise the title did not
+                # capitalise the name either, so the pair reads as lower-case text
+                cue_style = "lower" if style == "mixed" and prev.text.islower() and tok.text.islower() else style
                 weak = prev.folded in AMBIGUOUS_TITLES or prev.folded in RELATIONS
                 ambiguous = prev.folded in AMBIGUOUS_TITLES
                 after = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -107,12 +110,12 @@ class NameRecognizer(EntityRecognizer):
                     pass
                 elif "." in tok.gap and prev.folded not in PERIOD_TITLES:
                     pass  # "attending. Decision made": a sentence ended
-                elif not weak or self._namey(tok, style, strict=True, lexical=True) or (
-                        self._cued_name(tok, style) and (not ambiguous or lexicon.english_zipf(tok.folded) < 4.8)) \
-                        or (prev.folded in RELATIONS and self._unknown_word(tok, style)) \
+                elif not weak or self._namey(tok, cue_style, strict=True, lexical=True) or (
+                        self._cued_name(tok, cue_style) and (not ambiguous or lexicon.english_zipf(tok.folded) < 4.8)) \
+                        or (prev.folded in RELATIONS and self._relative_name(tok, style)) \
                         or (ambiguous and verb_next and self._strong_name(tok, style)
                             and lexicon.english_zipf(tok.folded) < 4.8):
-                    self._take_forward(tokens, i, style, mark, 0.85 if prev.folded in TITLES else 0.75,
+                    self._take_forward(tokens, i, cue_style, mark, 0.85 if prev.folded in TITLES else 0.75,
                                        "title" if prev.folded in TITLES else "relation", strong=not weak)
             # a header field: "Caller: Mark Wilson", "Re: Smith, Jane", "Dear Dr. Lopez"
             if HEADER_CUE.search(text[max(0, tok.start - 36):tok.start]) and tok.folded not in TITLES:
@@ -135,7 +138,7 @@ class NameRecognizer(EntityRecognizer):
                     per_name = prev.folded == "per" and tok.is_first and self._cued_name(tok, style) \
                         and lexicon.english_zipf(tok.folded) < 4.8
                     if self._namey(tok, style, strict=True, lexical=True) or per_name:
-                        self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=True)
+                        self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=not per_name)
             # a clinical verb after ("WELSH AWARE", "Dr X notified")
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if nxt is not None and nxt.folded in AFTER_VERBS and nxt.folded not in {"at", "in"} and _plain_gap(nxt.gap):
@@ -156,7 +159,10 @@ class NameRecognizer(EntityRecognizer):
                 mark(i - 1, 0.7, "initial-unknown")
                 mark(i, 0.7, "initial-unknown")
             # a first name and a surname together: "LINDSEY CARDARELLI", "carol wolfe"
-            if nxt is not None and self._first_last(tok, nxt, style):
+            after_next = tokens[i + 2] if i + 2 < len(tokens) else None
+            verb_follows = after_next is not None and _plain_gap(after_next.gap) and (
+                after_next.folded in ACTION_VERBS or after_next.folded in AFTER_VERBS)
+            if nxt is not None and self._first_last(tok, nxt, style, verb_follows):
                 mark(i, 0.7, "first-last")
                 mark(i + 1, 0.7, "first-last")
             # an initial and a surname: "E. WELSH", "d. renna", "J SMITH ORDERED"
@@ -236,6 +242,14 @@ class NameRecognizer(EntityRecognizer):
             return False
         return lexicon.english_zipf(tok.folded) < rare
 
+    def _relative_name(self, tok: Token, style: str) -> bool:
+        """After a relation ('brother Vinny', 'Sons Smokey'), a word that is no everyday English and no
+        clinical term: English does not know it, or in mixed case it is capitalised and uncommon."""
+        if self._unknown_word(tok, style, rare=3.2):
+            return True
+        return (style == "mixed" and tok.is_title and not tok.is_allowed and tok.folded not in NEVER
+                and tok.text.isalpha() and lexicon.english_zipf(tok.folded) < 4.0)
+
     @staticmethod
     def _cued_name(tok: Token, style: str) -> bool:
         """After a title or relation, a lexicon name counts even if it is an everyday word ('wife, rose')."""
@@ -255,7 +269,7 @@ class NameRecognizer(EntityRecognizer):
             tok.is_allowed or tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS
             or tok.folded in CREDENTIALS or tok.folded in ACTION_VERBS or tok.folded in AFTER_VERBS)
 
-    def _first_last(self, first: Token, last: Token, style: str) -> bool:
+    def _first_last(self, first: Token, last: Token, style: str, verb_follows: bool = False) -> bool:
         """A given name followed by a surname or a word English does not know, in the same case.
 
         The surname carries the evidence: it must be rare as an English word, so "Will monitor" or
@@ -272,7 +286,10 @@ class NameRecognizer(EntityRecognizer):
         given, surname = lexicon.english_zipf(first.folded), lexicon.english_zipf(last.bare)
         if last.is_last and surname < 3.6:
             return given < 5.8
-        # an unknown second word (a misspelling as often as a surname) needs a given name that is no word
+        # an unknown second word (a misspelling as often as a surname) needs a given name that is no word,
+        # or a clinical verb after the pair ("BEA TURA AWARE")
+        if verb_follows and surname < 2.5 and given < 4.0:
+            return True
         return surname < 1.5 and given < 3.0 and first.is_core_name
 
     def _initial_surname(self, text: str, initial: Token, last: Token, nxt: Token | None, style: str) -> bool:
