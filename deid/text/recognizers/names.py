@@ -47,6 +47,8 @@ AFTER_VERBS = frozenset(
     "aware notified paged called informed updated present here spoke stated states reports reported "
     "agrees agreed requests requested visited visiting called calling at in".split()
 )
+#: Two-word relations: the second word alone is no cue ("other", "person").
+RELATIONS_TWO = frozenset({"significant other", "contact person", "spokes person", "health proxy", "care proxy"})
 BEFORE_CUES = frozenset("per paged called notified informed with by to from for cc attn".split())
 _CUE_BEFORE_TWO = ("spoke with", "spoke to", "seen by", "discussed with", "d/w", "reported to", "called by",
                    "evaluated by", "per dr", "talked to", "talked with", "message for", "message to")
@@ -97,6 +99,12 @@ class NameRecognizer(EntityRecognizer):
 
         for i, tok in enumerate(tokens):
             prev = tokens[i - 1] if i else None
+            if prev is not None and i >= 2 and f"{tokens[i - 2].folded} {prev.folded}" in RELATIONS_TWO \
+                    and self._joinable_cue(prev, tok) and (self._relative_name(tok, style) or self._cued_name(tok, style)):
+                self._take_forward(tokens, i, style, mark, 0.75, "relation")
+            # a relation in brackets after the name: "Hank Przybylo (son)"
+            if prev is not None and tok.folded in RELATIONS and re.fullmatch(r"\s*\(", tok.gap):
+                self._take_backward(tokens, i - 1, style, mark, 0.75, "relation-after", strong=True)
             # a title or relation just before: take the following name-like tokens
             if prev is not None and (prev.folded in TITLES or prev.folded in RELATIONS) and self._joinable_cue(prev, tok):
                 # "dr green aware" in a mixed-case note: a writer who did not capitalise the title did not
@@ -124,7 +132,7 @@ class NameRecognizer(EntityRecognizer):
             # a credential just after: take the preceding name-like tokens
             if tok.folded in CREDENTIALS and prev is not None and re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
                 line_end = re.match(r"\s*(?:\n|$|[,;)]|/\w+\s*$)", text[tok.end:tok.end + 8]) is not None
-                verb_after = (tok.folded in {"np", "pa", "rn"} and i + 1 < len(tokens)
+                verb_after = (tok.folded in {"np", "pa", "rn", "md"} and i + 1 < len(tokens)
                               and tokens[i + 1].folded in ACTION_VERBS and _plain_gap(tokens[i + 1].gap)
                               and (self._namey(prev, style, strict=True, lexical=True) or self._unknown_word(prev, style)))
                 if tok.folded not in AMBIGUOUS_CREDENTIALS or (tok.gap.startswith(",") and line_end) or verb_after:
@@ -236,11 +244,13 @@ class NameRecognizer(EntityRecognizer):
     def _unknown_word(tok: Token, style: str, rare: float = 2.5) -> bool:
         """A word English does not know (not even rarely) and that is no clinical term: after a relation
         ('daughter Quilbri') it can only be a name."""
-        if tok.folded in NEVER or tok.is_allowed or len(tok.folded) < 3 or not tok.text.isalpha():
+        if tok.folded in NEVER or tok.is_allowed or len(tok.folded) < 3:
             return False
-        if style == "mixed" and not tok.is_title:
+        if not (tok.text.isalpha() or re.fullmatch(r"[A-Za-z]'[A-Za-z]{2,}", tok.text)):
             return False
-        return lexicon.english_zipf(tok.folded) < rare
+        if style == "mixed" and not (tok.is_title or tok.text[:1].isupper()):
+            return False
+        return lexicon.english_zipf(tok.bare) < rare
 
     def _relative_name(self, tok: Token, style: str) -> bool:
         """After a relation ('brother Vinny', 'Sons Smokey'), a word that is no everyday English and no
@@ -308,8 +318,12 @@ class NameRecognizer(EntityRecognizer):
             return False
         if re.fullmatch(r"\.[ \t]{1,2}", last.gap):
             return True
-        return (re.fullmatch(r"[ \t]{1,2}", last.gap) is not None and initial.text.isupper() and nxt is not None
-                and (nxt.folded in ACTION_VERBS or nxt.folded in AFTER_VERBS) and _plain_gap(nxt.gap))
+        if re.fullmatch(r"[ \t]{1,2}", last.gap) is None:
+            return False
+        cued = re.search(r"\b(?:per|by|with|dr|drs)\s{1,2}$", text[max(0, initial.start - 6):initial.start],
+                         re.IGNORECASE) is not None
+        return cued or (initial.text.isupper() and nxt is not None and _plain_gap(nxt.gap)
+                        and (nxt.folded in ACTION_VERBS or nxt.folded in AFTER_VERBS))
 
     @staticmethod
     def _later_name_word(tok: Token) -> bool:
