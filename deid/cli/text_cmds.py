@@ -10,7 +10,7 @@ from deid.cli._common import handle_errors, out, progress
 from deid.keys import KeySet, load_keys
 from deid.policy import load_policy
 from deid.text import Detector
-from deid.text.jobs import detect_file, scrub_file
+from deid.text.jobs import detect_file, scrub_file, worker_count
 
 DEFAULT_POLICY = Path("policies/safe-harbor.yaml")
 
@@ -26,12 +26,13 @@ def register(app: typer.Typer) -> None:
         policy: Path | None = typer.Option(None, "--policy", help="Policy whose text section configures detection."),
         id_column: str = typer.Option("doc_id", help="Column (or key) with the document id."),
         text_column: str = typer.Option("text", help="Column (or key) with the text."),
+        workers: int = typer.Option(0, help="Processes to use; 0: every core for inputs over 2 MB, else one."),
     ) -> None:
         """Find PHI spans in notes and write one JSON line per document: doc_id and spans."""
         detector = Detector.from_policy(load_policy(policy)) if policy else Detector.default()
         with progress("detecting") as advance:
             summary = detect_file(input_path, output, detector, id_column=id_column, text_column=text_column,
-                                  on_batch=advance)
+                                  on_batch=advance, workers=worker_count(input_path, workers))
         found = ", ".join(f"{k} {v}" for k, v in summary.spans.most_common()) or "none"
         out.print(f"{summary.documents} documents, {sum(summary.spans.values())} spans ({found}) -> {output}",
                   highlight=False)
@@ -47,6 +48,7 @@ def register(app: typer.Typer) -> None:
         id_column: str = typer.Option("doc_id", help="Column (or key) with the document id."),
         text_column: str = typer.Option("text", help="Column (or key) with the text."),
         person_column: str = typer.Option("group_id", help="Column with the patient id (same patient, same surrogates)."),
+        workers: int = typer.Option(0, help="Processes to use; 0: every core for inputs over 2 MB, else one."),
     ) -> None:
         """Replace PHI in notes as the policy says (tag, surrogate, pseudonym, date shift, year only)."""
         loaded = load_policy(policy)
@@ -54,7 +56,7 @@ def register(app: typer.Typer) -> None:
         with progress("scrubbing") as advance:
             summary = scrub_file(input_path, output, Detector.from_policy(loaded), loaded, keys.pseudonym_key,
                                  id_column=id_column, text_column=text_column, person_column=person_column,
-                                 on_batch=advance)
+                                 on_batch=advance, workers=worker_count(input_path, workers))
         done = ", ".join(f"{k} {v}" for k, v in summary.spans.most_common()) or "none"
         out.print(f"{summary.documents} documents scrubbed, {sum(summary.spans.values())} replacements ({done}) "
                   f"-> {output}", highlight=False)

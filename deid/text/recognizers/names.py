@@ -331,7 +331,8 @@ class NameRecognizer(EntityRecognizer):
         clinical term ('Dr Ronayne good pedal pulses', 'Dr. Chung and neo')."""
         if tok.is_allowed or tok.folded in NEVER or tok.is_initial:
             return tok.is_initial and tok.text.isupper()
-        return tok.is_name_word or lexicon.english_zipf(tok.folded) < 2.5
+        zipf = lexicon.english_zipf(tok.bare)
+        return (tok.is_name_word and zipf < 5.0) or zipf < 2.5
 
     @staticmethod
     def _joinable_cue(prev: Token, tok: Token) -> bool:
@@ -385,6 +386,9 @@ class NameRecognizer(EntityRecognizer):
                 taken == 0 or (tokens[j - 1].is_initial and self._later_name_word(tok)))
             if taken and (tok.folded in ACTION_VERBS or tok.folded in AFTER_VERBS or tok.folded in CREDENTIALS):
                 break  # "Dr Kearns paged": the name has ended
+            if taken and style != "mixed" and not tokens[j - 1].is_initial and not (
+                    self._later_name_word(tok) or (tok.is_core_name and not tok.is_common)):
+                break  # "DR BURKE RENAL CONSULT": without capitals, only a name word continues a name
             if not (self._namey(tok, style, strict=need_first and taken == 0)
                     or (not need_first and self._cued_name(tok, style))
                     or vouched or (strong and taken and self._later_name_word(tok) and self._strong_name(tok, style))):
