@@ -14,6 +14,19 @@ from deid.text.registry import register
 _PHONE_REGIONS = ("US", "GB", "DE", "FR", "CH", "IT", "ES", "NL", "BE", "AT", "SE", "NO", "DK", "FI", "IE",
                   "PL", "CZ", "HU", "PT", "BR", "AU", "NZ", "CA", "IN", "IL")
 _FAX_BEFORE = re.compile(r"\bfax\b[^\n\d]{0,12}$", re.IGNORECASE)
+#: Words or an area code that announce a phone number just before it.
+_PHONE_CUE_BEFORE = re.compile(r"(?:\b(?:phone|tel|telephone|cell|cellular|mobile|home|work|office|pager|beeper|pgr|call|"
+                               r"contact|number|ph|fax|at)\b|#|\(?\d{3}\)?)\W{0,4}$", re.IGNORECASE)
+#: A measurement named just before a number range ("HR 100-1112", "SVR 954-1183", "TV 500-1000").
+_MEASURE_BEFORE = re.compile(r"\b(?:hr|heart rate|svr|pvr|tv|vt|stv|volumes?|rr|bp|sbp|map|plt|platelets|wbc|glucose|"
+                             r"bs|between|from|to|of|voiding|passed|pass|is|are|was|were|tylenol|dose)\s*[:=]?\s*$",
+                             re.IGNORECASE)
+_UNIT_AFTER = re.compile(r"\s*(?:cc|ccs|ml|mls|mg|mcg|units?|u\b|%|/|l\b|meq|cyu)", re.IGNORECASE)
+#: What follows a run of vital signs or blood-gas values: a percentage, a unit, a duration.
+_NOT_PHONE_AFTER = re.compile(r"\s*(?:%|minutes|mins?\b|hrs?\b|hours|secs?\b|cc|ml|mg|mcg|units?\b|mmhg)",
+                              re.IGNORECASE)
+#: Two-letter domains that are clinical abbreviations in notes ("WARM.CO AND CI", "PCWP 11.CO/ci").
+_AMBIGUOUS_TLD = re.compile(r"\.(?:co|ca|us|it|es|de|pl|se|ch)(?:/|$)", re.IGNORECASE)
 
 
 @register("deid.phone.v1")
@@ -30,7 +43,7 @@ class PhoneRecognizer(PatternRecognizer):
         rule("seven", Category.PHONE, r"(?<![\d\-./])(?P<phi>\d{3}-\d{4})(?![\d\-/])", 0.6),
         rule("pager", Category.PHONE,
              r"\b(?:pager|beeper|pgr|pg|page|beep|cell|tel|phone|ph|call|contact|home|work|office)\s*"
-             r"(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<phi>\d{4,7})\b", 0.75),
+             r"(?:[:#]\s*)?(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<phi>\d{4,7})\b", 0.75),
         rule("intl", Category.PHONE,
              r"(?<![\w+])(?P<phi>(?:\+\d{1,3}[\s.\-]?)?(?:\(0?\d{1,4}\)[\s.\-]?)?\d{2,5}(?:[\s.\-]\d{2,8}){1,4}"
              r"(?:\s?x\d{1,5})?)(?![\w/]|-\d)", 0.6),
@@ -48,8 +61,13 @@ class PhoneRecognizer(PatternRecognizer):
             digits = re.sub(r"\D", "", candidate)
             looks_like_date = re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", candidate.strip())
             return 7 <= len(digits) <= 15 and not looks_like_date and "\n\n" not in candidate
+        if rule.name == "seven":
+            return self._seven_is_phone(match, text)
         if rule.name != "intl":
             return True
+        start, end = match.span("phi")
+        if re.search(r"(?:\d[./]|/)\s*$", text[max(0, start - 3):start]) or _NOT_PHONE_AFTER.match(text, end):
+            return False  # 148/60 77 28 99%, ABG 7.38 47 72 95, VT 800-1000 15 minutes
         if re.search(r"\b([01]\d|2[0-4])[0-5]\d\s?[-–]\s?([01]\d|2[0-4])[0-5]\d\b", candidate):
             return False  # a shift: 1900-0700
         digits = re.sub(r"\D", "", candidate.split("x")[0])
@@ -66,6 +84,19 @@ class PhoneRecognizer(PatternRecognizer):
             if phonenumbers.is_valid_number(number) or (has_plus and phonenumbers.is_possible_number(number)):
                 return True
         return False
+
+    @staticmethod
+    def _seven_is_phone(match: re.Match[str], text: str) -> bool:
+        """A bare ddd-dddd is a local number unless it reads as a range of a measurement: a rising pair
+        such as 900-1100 or 500-1000, a measurement named before it, or a unit after it."""
+        start, end = match.span("phi")
+        before = text[max(0, start - 30):start]
+        if _PHONE_CUE_BEFORE.search(before):
+            return True
+        first, last = (int(part) for part in match.group("phi").split("-"))
+        if first < last and (last <= 2 * first or last % 100 == 0):
+            return False
+        return not (_MEASURE_BEFORE.search(before) or _UNIT_AFTER.match(text, end))
 
     def analyze(self, text, entities, nlp_artifacts=None):  # type: ignore[no-untyped-def]
         """Phone findings; those introduced by 'fax' become FAX."""
@@ -99,6 +130,17 @@ class UrlRecognizer(PatternRecognizer):
              r"(?:com|org|net|edu|gov|mil|io|us|uk|de|fr|info|biz|health|care|co|ca|au|hu|cz|pl|it|es|nl|se|ch)"
              r"(?:/[^\s<>\"')\]]*[^\s<>\"')\].,;:!?])?)\b", 0.7),
     )
+
+    def validate(self, rule: Rule, match: re.Match[str], text: str) -> bool:
+        """A bare domain with a two-letter ending that is also a clinical abbreviation ("CO" cardiac output,
+        "CA" cancer) is kept only when it is written like a web address: lower case, a name before the dot."""
+        if rule.name != "domain":
+            return True
+        value = match.group("phi")
+        if not _AMBIGUOUS_TLD.search(value):
+            return True
+        host = value.split("/")[0]
+        return not host.isupper() and not host.split(".")[0].isdigit()
 
 
 @register("deid.ip.v1")

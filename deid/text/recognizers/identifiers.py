@@ -11,6 +11,8 @@ from deid.text.registry import register
 
 _SEP = r"\s*(?:#|no\.?|num(?:ber)?|id|code)?\s*[:#=]?\s*"
 _VALUE = r"(?P<phi>[A-Z]{0,4}[-\s]?\d[\dA-Z\-]{3,20}\d)"
+#: Two 24-hour times joined by a dash (0330-0630), the whole value or its end.
+_TIME_RANGE = re.compile(r"(?:^|\s)(?:[01]\d|2[0-3])[0-5]\d-(?:[01]\d|2[0-3])[0-5]\d$")
 
 
 def _ctx(words: str) -> str:
@@ -45,11 +47,13 @@ class RecordNumberRecognizer(PatternRecognizer):
         rule("account", Category.ACCOUNT, _ctx(r"account|acct|billing|invoice|claim|encounter|visit|fin|har"), 0.85),
         rule("license", Category.LICENSE, _ctx(r"licen[cs]e|lic\.?|certificate|cert\.?|registration|permit|dea|npi|board cert"), 0.85),
         rule("device", Category.DEVICE, _ctx(r"serial|s/n|sn|device|implant|pacemaker|icd|lot|model|udi|catalog|ref"), 0.7),
-        rule("vehicle", Category.VEHICLE, r"\b(?:plate|license plate|tag|vehicle|vin)\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<phi>[A-Z0-9][A-Z0-9\- ]{3,9}[A-Z0-9])\b", 0.8),
+        rule("vehicle", Category.VEHICLE, r"\b(?:plate|license plate|tag|vehicle|vin)\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<phi>[A-Z0-9][A-Z0-9\- ]{3,9}[A-Z0-9])\b", 0.8),
     )
 
     def validate(self, rule: Rule, match: re.Match[str], text: str) -> bool:
         value = match.group("phi")
+        if _TIME_RANGE.search(value):
+            return False  # "one unit PRBC 0330-0630": a transfusion's times, not a unit number
         digits = sum(ch.isdigit() for ch in value)
         return digits >= 4 or (rule.name == "vehicle" and digits >= 2)
 
