@@ -26,7 +26,8 @@ from deid.text.spans import PatientIdentifiers, Span, merge_spans
 #: Findings from these rules are dropped when the allow-list names them; strong cues (a title, a
 #: credential, the patient's own record) win over the allow-list ("Dr. Bell" is a person).
 WEAK_RULES = frozenset({"lexicon", "capitalised", "spacy-ner", "propagated", "adjacent", "gazetteer",
-                        "spacy-FAC", "spacy-ORG", "cue-before", "verb-after", "ward", "transfer"})
+                        "spacy-FAC", "spacy-ORG", "cue-before", "verb-after", "ward", "transfer", "acronym",
+                        "residence", "region", "house", "facility-in", "facility-coordinated"})
 #: Categories whose confident findings are propagated to every other occurrence in the note.
 PROPAGATED = frozenset({Category.NAME.value, Category.LOCATION.value, Category.FACILITY.value})
 #: The score a finding needs before it is propagated. A name from a weak cue alone ("per X", "X aware") is
