@@ -108,3 +108,17 @@ def test_clinical_text_is_not_a_place(detector: Detector, case: str, text: str) 
     spans = [s for s in detector.detect([text])[0]
              if s.source.startswith(("deid.place", "deid.address"))]
     assert not spans, (case, [(text[s.start:s.end], s.source) for s in spans])
+
+
+def test_letterhead_facility_stops_at_the_line_break(detector: Detector) -> None:
+    """spaCy runs a letterhead into the date below it; the facility must end at the line break so the
+    date is replaced as a date (shifted or cut to its year), not swallowed by the facility."""
+    text = "Klein Cardiology Associates\n02/11/2018\n\nDear Dr. Cole,"
+    spans = {(text[s.start:s.end], s.label) for s in detector.detect([text])[0]}
+    assert ("02/11/2018", "DATE") in spans, spans
+    assert not any("\n" in value for value, _ in spans), spans
+
+
+def test_street_address_never_spans_lines(detector: Detector) -> None:
+    text = "2018\n\nDear Dr. [NAME],\nThank you."
+    assert detector.detect([text])[0] == []

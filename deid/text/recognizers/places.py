@@ -118,6 +118,8 @@ def _street_ok(match: re.Match[str], text: str) -> bool:
     CT, PLACE) needs a name that is title case in mixed-case text, or an uncommon word in capitals.
     """
     start = match.start("phi")
+    if "\n" in match.group("phi"):
+        return False  # an address line does not run on into the next line ("2018\n\nDear Dr")
     before = text[max(0, start - 2):start]
     if before[-1:] in {"-", ".", "/", "@", ":", "+", "~", "x", "X"} or re.search(r"[=#<]\s?$", before):
         return False
@@ -718,12 +720,30 @@ class PlaceRecognizer(EntityRecognizer):
             return []
         found: list[RecognizerResult] = []
         for ent in nlp_artifacts.entities:
+            end = self._ner_end(ent)
+            if end is None:
+                continue
             if ent.label_ == "FAC":
                 words = [lexicon.fold(w.text) for w in ent if w.is_alpha]
                 if not words or all(lexicon.is_common_word(w) or w in NOT_PLACE for w in words):
                     continue
                 category = Category.FACILITY if ent.label_ == "FAC" else Category.LOCATION
-                found.append(self._result(category, ent.start_char, ent.end_char, 0.45, f"spacy-{ent.label_}"))
-            elif ent.label_ == "ORG" and _FACILITY_KIND.search(ent.text):
-                found.append(self._result(Category.FACILITY, ent.start_char, ent.end_char, 0.6, "spacy-ORG"))
+                found.append(self._result(category, ent.start_char, end, 0.45, f"spacy-{ent.label_}"))
+            elif ent.label_ == "ORG" and _FACILITY_KIND.search(ent.text[:end - ent.start_char]):
+                found.append(self._result(Category.FACILITY, ent.start_char, end, 0.6, "spacy-ORG"))
         return found
+
+    @staticmethod
+    def _ner_end(ent) -> int | None:  # type: ignore[no-untyped-def]
+        """Where a spaCy entity really ends: at its first line break, without trailing numbers.
+
+        The small model runs a letterhead's name into the date on the next line ("Klein Cardiology
+        Associates\n02/11/2018"); kept whole, the date would be replaced as part of a facility.
+        """
+        end = ent.start_char
+        for word in ent:
+            if "\n" in ent.text[:word.idx - ent.start_char]:
+                break
+            if word.is_alpha:
+                end = word.idx + len(word.text)
+        return end if end > ent.start_char else None
