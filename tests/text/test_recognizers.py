@@ -8,11 +8,11 @@ from deid.text import Detector
 
 FOUND = [
     ("name after title", "Seen by Dr. Lavely this morning.", "Lavely", "NAME"),
-    ("name all caps", "TELEPHONE UPDATE GIVEN TO DR. ROGERS. PRBC INFUSING", "ROGERS", "NAME"),
+    ("name all caps", "PHONE REPORT GIVEN TO DR. ROGERS. FFP RUNNING", "ROGERS", "NAME"),
     ("relative lower case", "daughter peggy staying overnight.", "peggy", "NAME"),
-    ("credential after", "barbara j. parrilli bsn/rn", "parrilli", "NAME"),
+    ("credential after", "margaret t. vellucci bsn/rn", "vellucci", "NAME"),
     ("last, first", "Patient: Gaudreau, Margaret was admitted.", "Gaudreau", "NAME"),
-    ("month/day", "PT IN USOH UNTIL 8/23 WHEN PRESENTED", "8/23", "DATE"),
+    ("month/day", "PT WELL UNTIL 8/23 WHEN SOB BEGAN", "8/23", "DATE"),
     ("full date", "Admitted 08/23/2019 for chest pain.", "08/23/2019", "DATE"),
     ("iso date", "Collected 2019-08-23.", "2019-08-23", "DATE"),
     ("month name", "Follow up on Jan 5th, 2021 in clinic.", "Jan 5th, 2021", "DATE"),
@@ -36,7 +36,7 @@ FOUND = [
     ("street address", "Lives at 42 Maple Street, Apt 3.", "42 Maple Street, Apt 3", "ADDRESS"),
     ("zip with state", "Boston, MA 02114", "02114", "ZIP"),
     ("city", "Pt lives with son in Rockville.", "Rockville", "LOCATION"),
-    ("facility", "Transferred from Harbor Hospital for cath.", "Harbor Hospital", "FACILITY"),
+    ("facility", "Transferred from Lakeview Hospital for cath.", "Lakeview Hospital", "FACILITY"),
 ]
 
 NOT_PHI = [

@@ -42,15 +42,15 @@ FOUND = [
     ("coordinated facility", "SCREENED BY DUNMORE REHAB AND TARRYHOLT. MAY GO WHEN BED OPENS.", "TARRYHOLT"),
     ("facility in town", "arrived via ems from the VA in Brackwater this morning.", "Brackwater"),
     # towns and regions after social-history cues
-    ("lives in common-word town", "WIDOWER. LIVES IN Hampton. PAST SMOKER.", "Hampton"),
-    ("caps short city", "HIS SISTER IS LIVING IN ROME.", "ROME"),
-    ("fly from city", "DAUGHTER IS ATTEMPTING TO FLY FROM ROME IN NEXT FEW DAYS.", "ROME"),
+    ("lives in common-word town", "WIDOWER. LIVES IN Normal. PAST SMOKER.", "Normal"),
+    ("caps short city", "HIS SISTER IS LIVING IN PARIS.", "PARIS"),
+    ("fly from city", "SON WILL TRY TO FLY IN FROM PARIS BY FRIDAY.", "PARIS"),
     ("lives alone in two words", "social: lives alone in little brackwater, son nearby.", "little brackwater"),
-    ("city comma state lower", "both live in hampton,ma in the summer months.", "hampton"),
-    ("region", "Was on vacation on the Eastern Shore when chest pain began.", "Eastern Shore"),
-    ("region caps", "FAMILY ARRIVED AT 2 AM FROM THE EASTERN SHORE AND SPOKE TO MD.", "EASTERN SHORE"),
+    ("city comma state lower", "they stay in salem,ma over the winter.", "salem"),
+    ("region", "Was on vacation on the Gulf Coast when chest pain began.", "Gulf Coast"),
+    ("region caps", "WIFE DROVE UP FROM THE GULF COAST LAST NIGHT.", "GULF COAST"),
     ("someone's house", 'confused, stating he was "at delmer pratchett\'s house."', "delmer pratchett"),
-    ("city no cue big", "Records requested, Baltimore reconsult for transfer.", "Baltimore"),
+    ("city no cue big", "Records requested, Philadelphia reconsult for transfer.", "Philadelphia"),
     # street addresses still found
     ("street mixed", "Lives alone at 19 Clover St. in a first-floor unit.", "19 Clover St"),
     ("street caps", "HOME ADDRESS 412 WINTERBOURNE AVE, APT 3.", "412 WINTERBOURNE AVE, APT 3"),
@@ -59,9 +59,9 @@ FOUND = [
 
 #: Clinical text that names no place: units, services, modes, doses and rhythms after the same cues.
 NOT_PHI = [
-    ("doses in caps", "MSO4 4 MG SQ GIVEN AND REGLAN 10 MG IV. 12U REG INSULIN SQ GIVEN."),
+    ("doses in caps", "MORPHINE 4 MG SQ GIVEN, ZOFRAN 4 MG IV. 8U REG INSULIN SQ DONE."),
     ("rates per dr", "NTG INCREASED TO 120 PER DR. MAP GOAL 65. 2 GMS GIVEN IVP PER DR."),
-    ("rhythm to st", "HR 80-103 SR TO ST WITH PVCS. CARDIOVERTED WITH 360 JOULES X 1 TO ST."),
+    ("rhythm to st", "HR 88-112 SR TO ST WITH PACS. SHOCKED WITH 200 JOULES X 1 TO ST."),
     ("line in place", "3L CORDIS STILL IN PLACE. 6.0 TRACH IN PLACE."),
     ("units after transfer", "Transferred to the MICU from the EW, then to CCU. Seen in ED. Sent to OR."),
     ("icu variants", "pt transferred from TSICU; plan transfer to the vicu when bed ready."),

@@ -102,7 +102,7 @@ class NameRecognizer(EntityRecognizer):
             if prev is not None and i >= 2 and f"{tokens[i - 2].folded} {prev.folded}" in RELATIONS_TWO \
                     and self._joinable_cue(prev, tok) and (self._relative_name(tok, style) or self._cued_name(tok, style)):
                 self._take_forward(tokens, i, style, mark, 0.75, "relation")
-            # a relation in brackets after the name: "Hank Przybylo (son)"
+            # a relation in brackets after the name: "Hank Zabrowski (son)"
             if prev is not None and tok.folded in RELATIONS and re.fullmatch(r"\s*\(", tok.gap):
                 self._take_backward(tokens, i - 1, style, mark, 0.75, "relation-after", strong=True)
             # a title or relation just before: take the following name-like tokens
@@ -147,7 +147,7 @@ class NameRecognizer(EntityRecognizer):
                         and lexicon.english_zipf(tok.folded) < 4.8
                     if self._namey(tok, style, strict=True, lexical=True) or per_name:
                         self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=not per_name)
-            # a clinical verb after ("WELSH AWARE", "Dr X notified")
+            # a clinical verb after ("WELCH AWARE", "Dr X notified")
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if nxt is not None and nxt.folded in AFTER_VERBS and nxt.folded not in {"at", "in"} and _plain_gap(nxt.gap):
                 if self._namey(tok, style, strict=True, lexical=True) or (
@@ -173,7 +173,7 @@ class NameRecognizer(EntityRecognizer):
             if nxt is not None and self._first_last(tok, nxt, style, verb_follows):
                 mark(i, 0.7, "first-last")
                 mark(i + 1, 0.7, "first-last")
-            # an initial and a surname: "E. WELSH", "d. renna", "J SMITH ORDERED"
+            # an initial and a surname: "E. WELCH", "d. ranno", "J SMITH ORDERED"
             if prev is not None and self._initial_surname(text, prev, tok, nxt, style):
                 mark(i - 1, 0.7, "initial-last")
                 mark(i, 0.7, "initial-last")
@@ -253,7 +253,7 @@ class NameRecognizer(EntityRecognizer):
         return lexicon.english_zipf(tok.bare) < rare
 
     def _relative_name(self, tok: Token, style: str) -> bool:
-        """After a relation ('brother Vinny', 'Sons Smokey'), a word that is no everyday English and no
+        """After a relation ('brother Tonio', 'Sons Dusty'), a word that is no everyday English and no
         clinical term: English does not know it, or in mixed case it is capitalised and uncommon."""
         if self._unknown_word(tok, style, rare=3.2):
             return True
@@ -297,13 +297,13 @@ class NameRecognizer(EntityRecognizer):
         if last.is_last and surname < 3.6:
             return given < 5.8
         # an unknown second word (a misspelling as often as a surname) needs a given name that is no word,
-        # or a clinical verb after the pair ("BEA TURA AWARE")
+        # or a clinical verb after the pair ("BEA TRUSKA AWARE")
         if verb_follows and surname < 2.5 and given < 4.0:
             return True
         return surname < 1.5 and given < 3.0 and first.is_core_name
 
     def _initial_surname(self, text: str, initial: Token, last: Token, nxt: Token | None, style: str) -> bool:
-        """An initial with a period, then a surname ("E. WELSH", "d. renna"); without the period only
+        """An initial with a period, then a surname ("E. WELCH", "d. ranno"); without the period only
         before a clinical verb ("J SMITH ORDERED")."""
         if not initial.is_initial or last.is_initial or len(last.folded) < 3:
             return False
@@ -433,7 +433,7 @@ class NameRecognizer(EntityRecognizer):
                 mark(k, 0.5, "spacy-ner")
 
     def _extend_and_propagate(self, tokens: Sequence[Token], style: str, hits: dict[int, tuple[float, str]]) -> None:
-        # neighbours of a found name that look like names join it ("Margaret Gaudreau", "E. WELSH")
+        # neighbours of a found name that look like names join it ("Margaret Gaudreau", "E. WELCH")
         changed = True
         while changed:
             changed = False

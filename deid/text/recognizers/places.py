@@ -399,7 +399,7 @@ class PlaceRecognizer(EntityRecognizer):
     def _city_ok(text: str, group: Sequence[Token], population: int, cue: str, style: str) -> bool:
         """Whether a gazetteer name is a place here, given how common a word it is and its cue.
 
-        An everyday word ("Hampton", "Early", "Progress") needs a strong cue, and then a large town or a
+        An everyday word ("Normal", "Early", "Progress") needs a strong cue, and then a large town or a
         residence verb right before it; a rarer name needs only a preposition. With no cue at all, only a
         capitalised name inside a sentence of mixed or lower-case text counts, and only a large city.
         """
@@ -452,7 +452,7 @@ class PlaceRecognizer(EntityRecognizer):
     def _facilities(self, text: str, tokens: Sequence[Token], style: str,
                     starts: dict[int, int]) -> list[RecognizerResult]:
         """A kind word and the name before it ('Harbor Hospital', 'holy cross hospital', 'Chester River Heart
-        Center'), known short names ('VAMC', 'GBMC', 'St. Agnes'), and the town after 'the VA in'."""
+        Center'), known short names ('VAMC', 'BMC', 'St. Luke's'), and the town after 'the VA in'."""
         found: list[RecognizerResult] = []
         cities = _city_names()
         for match in _FACILITY_KIND.finditer(text):
@@ -499,7 +499,7 @@ class PlaceRecognizer(EntityRecognizer):
 
     def _coordinated(self, text: str, tokens: Sequence[Token], style: str, begin: int,
                      end: int) -> list[RecognizerResult]:
-        """'Baltimore Rehab or Kimbrough': an uncommon name joined to a facility by and/or is one too."""
+        """'Lakeside Rehab or Brantwood': an uncommon name joined to a facility by and/or is one too."""
         candidates: list[Token] = []
         j = next((j for j, t in enumerate(tokens) if t.start >= end), len(tokens))
         if j + 1 < len(tokens) and tokens[j].folded in {"and", "or"} and not text[end:tokens[j].start].strip() \
@@ -515,7 +515,7 @@ class PlaceRecognizer(EntityRecognizer):
 
     def _universities(self, text: str, tokens: Sequence[Token], style: str,
                       starts: dict[int, int]) -> list[RecognizerResult]:
-        """'University of Maryland Medical Center', 'U of MD Med Center', 'U Maryland': a university hospital.
+        """'University of Vermont Medical Center', 'U of VT Med Center', 'U Vermont': a university hospital.
 
         "U" or "University" is followed by a state's name, by "of" and a city, or by "of", a state's
         abbreviation and a hospital word.
@@ -621,7 +621,7 @@ class PlaceRecognizer(EntityRecognizer):
 
     def _transfers(self, text: str, tokens: Sequence[Token], style: str,
                    starts: dict[int, int]) -> list[RecognizerResult]:
-        """'transferred to GH', 'sent from Kimbrough': the place after a transfer verb, if it is not a unit."""
+        """'transferred to MGH', 'sent from Brantwood': the place after a transfer verb, if it is not a unit."""
         found: list[RecognizerResult] = []
         cities = _city_names()
         for cue in _TRANSFER_CUE.finditer(text):
@@ -654,7 +654,7 @@ class PlaceRecognizer(EntityRecognizer):
         return found
 
     def _acronyms(self, text: str, tokens: Sequence[Token], style: str) -> list[RecognizerResult]:
-        """'admitted to GH', 'at MGH', 'from gbmc', 'GH EW': a hospital's acronym (ending in H for hospital, or
+        """'admitted to MGH', 'at BWH', 'from sjmc', 'MGH EW': a hospital's acronym (ending in H for hospital, or
         MC for medical center) after a care preposition or before the hospital's emergency ward or cath lab."""
         found: list[RecognizerResult] = []
         for tok in tokens:
@@ -676,7 +676,7 @@ class PlaceRecognizer(EntityRecognizer):
 
     def _residences(self, text: str, tokens: Sequence[Token], style: str,
                     starts: dict[int, int]) -> list[RecognizerResult]:
-        """Where someone lives or travels: 'lives alone in <town>', 'from the Eastern Shore', 'at <name>'s house'."""
+        """Where someone lives or travels: 'lives alone in <town>', 'from the Gulf Coast', 'at <name>'s house'."""
         found: list[RecognizerResult] = []
         cities = _city_names()
         for cue in _RESIDENCE_CUE.finditer(text):
