@@ -38,6 +38,7 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.cache
 def _names(attribute_prefixes: tuple[str, ...]) -> frozenset[str]:
     found: set[str] = set()
     available = {m.name for m in pkgutil.iter_modules(person_providers.__path__)}
@@ -63,23 +64,23 @@ def _names(attribute_prefixes: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _census(file_name: str) -> dict[str, int]:
-    """Names of a US Census 1990 list shipped in the ``names`` package, folded, with their frequency rank.
+def _package_file(package: str, file_name: str) -> Path:
+    """A data file shipped inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
+        raise ImportError(f"{package} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / file_name
+
+
+def _census(file_name: str) -> frozenset[str]:
+    """Folded names of a US Census 1990 list shipped in the ``names`` package.
 
     The files are read directly (``dist.all.last``: 88,799 surnames; ``dist.female.first`` and
-    ``dist.male.first``: 5,494 given names), one name per line, most frequent first.
+    ``dist.male.first``: 5,494 given names), one name and its frequency figures per line.
     """
-    spec = importlib.util.find_spec("names")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
-        raise ImportError("names is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / file_name
-    ranks: dict[str, int] = {}
-    with path.open(encoding="ascii") as handle:
-        for rank, line in enumerate(handle, start=1):
-            word = line.split(maxsplit=1)[0].lower() if line.strip() else ""
-            if len(word) >= 2 and word.isalpha():
-                ranks.setdefault(word, rank)
-    return ranks
+    with _package_file("names", file_name).open(encoding="ascii") as handle:
+        words = (line.split(maxsplit=1)[0].lower() for line in handle if line.strip())
+        return frozenset(w for w in words if len(w) >= 2 and w.isalpha())
 
 
 @functools.cache
@@ -94,8 +95,8 @@ def core_names() -> frozenset[str]:
 CENSUS_MAX_ZIPF = 3.3
 
 
-def _rare_words(ranks: dict[str, int]) -> frozenset[str]:
-    return frozenset(w for w in ranks if zipf_frequency(w, "en") < CENSUS_MAX_ZIPF)
+def _rare_words(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in words if zipf_frequency(w, "en") < CENSUS_MAX_ZIPF)
 
 
 @functools.cache
@@ -124,11 +125,7 @@ def drug_names() -> frozenset[str]:
     A drug word that is also a first or last name in the name lexicon ("Allegra") stays out, so the
     name rules keep their say on it.
     """
-    spec = importlib.util.find_spec(_DRUG_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a declared dependency
-        raise ImportError(f"{_DRUG_PACKAGE} is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / _DRUG_FILE
-    with bz2.open(path, "rb") as handle:
+    with bz2.open(_package_file(_DRUG_PACKAGE, _DRUG_FILE), "rb") as handle:
         # The package's own data file, installed by hash from the lock; not user input.
         dictionary = pickle.load(handle)
     names = first_names() | last_names()

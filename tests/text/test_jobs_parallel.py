@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -39,4 +40,5 @@ def test_worker_count_uses_all_cores_only_for_large_inputs(tmp_path: Path) -> No
     assert worker_count(small, 3) == 3
     large = tmp_path / "large.jsonl"
     large.write_bytes(b" " * PARALLEL_MIN_BYTES)
-    assert worker_count(large, 0) >= 1
+    assert worker_count(large, 0) == (os.cpu_count() or 1)
+    assert worker_count(tmp_path / "missing.jsonl", 0) == 1

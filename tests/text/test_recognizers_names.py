@@ -3,6 +3,8 @@ clinical words next to names that must stay. Every text is invented."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from deid.text import Detector
@@ -44,8 +46,6 @@ def _covered(detector: Detector, text: str) -> set[int]:
 
 
 def _word_at(text: str, word: str) -> range:
-    import re
-
     match = re.search(rf"(?<!\w){re.escape(word)}(?![\w'])", text)
     assert match, word
     return range(match.start(), match.end())

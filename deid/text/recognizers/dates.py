@@ -36,8 +36,10 @@ UNITS = (r"%|cc|ml|mls|mg|mcg|meq|mmol|units?\b|u\b|l\b|lpm|hrs?\b|h\b|kg|lbs?|g
 UNITS_AFTER = rf"(?!\s*(?:{UNITS}))"
 #: Day ranges before a month ("1->2 nov", "3-4 May"): the first day is part of the date.
 DAY_RANGE = rf"(?:{DAY}{ORD}?\s*(?:-+>?|–|to|&|and|thru|through)\s*)?"
+#: Myocardial infarction and its variants (NQWMI, STEMI, AMI, IMI).
+MI = r"(?:nqw|qw|nste|ste|a|i)?mi"
 #: Events of a past history after which a bare number is a year ("CABG 81", "NQWMI 13").
-EVENTS = (r"cabg|(?:nqw|qw|nste|ste|a|i)?mi|cva|avr|mvr|tah|bso|chole|appy|ptca|pci|stent|dx|dx'd|diagnosed|"
+EVENTS = (rf"cabg|{MI}|cva|avr|mvr|tah|bso|chole|appy|ptca|pci|stent|dx|dx'd|diagnosed|"
           r"surgery|tia|since|in")
 
 DATE_RULES = (
@@ -75,9 +77,9 @@ DATE_RULES = (
     rule("year-after-event", Category.DATE,
          rf"\b(?:{EVENTS})(?:\s+x\d)?\s+(?P<phi>(?:[4-9]\d|[0-2]\d))\b(?![\d/:%]|\.\d|\s*(?:%|cc|ml|mg|yo|y/?o|yrs?|years|"
          r"units|u\b|mm|min|hours?|hrs|days?|minutes|secs?|x\b|am\b|pm\b|beats|bpm|-|'s|s\b))", 0.5),
-    # A two-digit year opening an item of a past-history list: "PMH: ... 09 PTCA to LCX. 13 stent to LCX".
+    # A two-digit year opening an item of a past-history list: "PMH: ... 05 PTCA to RCA. 11 stent to LAD".
     rule("year-before-event", Category.DATE,
-         r"(?:^|(?<=[\n.,;:(]))[ \t]*(?P<phi>'?\d\d)\s+(?:ptca|pci|stents?|stented|cabg|(?:nqw|qw|nste|ste|a|i)?mi|"
+         rf"(?:^|(?<=[\n.,;:(]))[ \t]*(?P<phi>'?\d\d)\s+(?:ptca|pci|stents?|stented|cabg|{MI}|"
          r"cva|tia|avr|mvr|ppm|aicd|icd)\b", 0.5),
     # Cultures dated with a dash: "BC from 3-5 grew staph".
     rule("culture-md", Category.DATE,

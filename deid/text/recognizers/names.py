@@ -11,7 +11,7 @@ in the note.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -58,12 +58,19 @@ NEVER = frozenset(
     "am pm prn po iv im sq sc qd bid tid qid qhs ns d5w lr ivf gtt gtts mg mcg ml cc kg team floor unit "
     "he she his her him they them their family care plan note today tonight yesterday tomorrow noc".split()
 )
+#: Cue words and clinical shorthand: never a word of a name themselves.
+CUE_WORDS = NEVER | TITLES | RELATIONS | CREDENTIALS
 HEADER_CUE = re.compile(
     r"\b(?:caller|patient|pt|re|dear|attending|ordering|referring|provider|physician|pcp|surgeon|contact|"
     r"emergency contact|nok|next of kin|signed|signed by|electronically signed by|dictated by|cc|author|"
     r"resident|fellow|nurse|rn|np|md|name|guardian|proxy|hcp|poa|spouse|informant|interpreter)\s*:\s*$"
     r"|(?:^|\n)\s*(?:dear|attn|attention|to|from|cc)\s+(?:(?:dr|mr|mrs|ms)\.?\s+)?$", re.IGNORECASE)
-_STOP = re.compile(r"[\n;:()\[\]{}<>|]|\.\s{2,}|\s{3,}")
+
+
+#: A surname with an apostrophe after its first letter: O'Brien, D'Angelo.
+_APOSTROPHE_NAME = re.compile(r"[A-Za-z]'[A-Za-z]{2,}")
+#: Marks word ``i`` as a name with a score and the rule's name (the highest score wins).
+Mark = Callable[[int, float, str], None]
 
 
 def _plain_gap(gap: str) -> bool:
@@ -97,94 +104,9 @@ class NameRecognizer(EntityRecognizer):
             if hits.get(i, (0.0, ""))[0] < score:
                 hits[i] = (score, why)
 
-        for i, tok in enumerate(tokens):
-            prev = tokens[i - 1] if i else None
-            if prev is not None and i >= 2 and f"{tokens[i - 2].folded} {prev.folded}" in RELATIONS_TWO \
-                    and self._joinable_cue(prev, tok) and (self._relative_name(tok, style) or self._cued_name(tok, style)):
-                self._take_forward(tokens, i, style, mark, 0.75, "relation")
-            # a relation in brackets after the name: "Hank Zabrowski (son)"
-            if prev is not None and tok.folded in RELATIONS and re.fullmatch(r"\s*\(", tok.gap):
-                self._take_backward(tokens, i - 1, style, mark, 0.75, "relation-after", strong=True)
-            # a title or relation just before: take the following name-like tokens
-            if prev is not None and (prev.folded in TITLES or prev.folded in RELATIONS) and self._joinable_cue(prev, tok):
-                # "dr green aware" in a mixed-case note: a writer who did not capitalise the title did not
-                # capitalise the name either, so the pair reads as lower-case text
-                cue_style = "lower" if style == "mixed" and prev.text.islower() and tok.text.islower() else style
-                weak = prev.folded in AMBIGUOUS_TITLES or prev.folded in RELATIONS
-                ambiguous = prev.folded in AMBIGUOUS_TITLES
-                after = tokens[i + 1] if i + 1 < len(tokens) else None
-                verb_next = after is not None and after.folded in ACTION_VERBS and _plain_gap(after.gap)
-                if tok.is_initial and weak and not (tok.gap and i + 1 < len(tokens) and tokens[i + 1].gap.startswith(".")):
-                    pass
-                elif "." in tok.gap and prev.folded not in PERIOD_TITLES:
-                    pass  # "attending. Decision made": a sentence ended
-                elif not weak or self._namey(tok, cue_style, strict=True, lexical=True) or (
-                        self._cued_name(tok, cue_style) and (not ambiguous or lexicon.english_zipf(tok.folded) < 4.8)) \
-                        or (prev.folded in RELATIONS and self._relative_name(tok, style)) \
-                        or (ambiguous and verb_next and self._strong_name(tok, style)
-                            and lexicon.english_zipf(tok.folded) < 4.8):
-                    self._take_forward(tokens, i, cue_style, mark, 0.85 if prev.folded in TITLES else 0.75,
-                                       "title" if prev.folded in TITLES else "relation", strong=not weak)
-            # a header field: "Caller: Mark Wilson", "Re: Smith, Jane", "Dear Dr. Lopez"
-            if HEADER_CUE.search(text[max(0, tok.start - 36):tok.start]) and tok.folded not in TITLES:
-                if self._strong_name(tok, style):
-                    self._take_forward(tokens, i, style, mark, 0.8, "header", strong=True)
-            # a credential just after: take the preceding name-like tokens
-            if tok.folded in CREDENTIALS and prev is not None and re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
-                line_end = re.match(r"\s*(?:\n|$|[,;)]|/\w+\s*$)", text[tok.end:tok.end + 8]) is not None
-                verb_after = (tok.folded in {"np", "pa", "rn", "md"} and i + 1 < len(tokens)
-                              and tokens[i + 1].folded in ACTION_VERBS and _plain_gap(tokens[i + 1].gap)
-                              and (self._namey(prev, style, strict=True, lexical=True) or self._unknown_word(prev, style)))
-                if tok.folded not in AMBIGUOUS_CREDENTIALS or (tok.gap.startswith(",") and line_end) or verb_after:
-                    if line_end or "," in tok.gap or verb_after:
-                        self._take_backward(tokens, i - 1, style, mark, 0.8, "credential",
-                                            strong=tok.folded not in AMBIGUOUS_CREDENTIALS)
-            # a cue before ("per X", "spoke with X")
-            if prev is not None and _plain_gap(tok.gap):
-                two = f"{tokens[i - 2].folded} {prev.folded}" if i >= 2 else ""
-                if prev.folded in BEFORE_CUES or two in _CUE_BEFORE_TWO:
-                    per_name = prev.folded == "per" and tok.is_first and self._cued_name(tok, style) \
-                        and lexicon.english_zipf(tok.folded) < 4.8
-                    if self._namey(tok, style, strict=True, lexical=True) or per_name:
-                        self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=not per_name)
-            # a clinical verb after ("WELCH AWARE", "Dr X notified")
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is not None and nxt.folded in AFTER_VERBS and nxt.folded not in {"at", "in"} and _plain_gap(nxt.gap):
-                if self._namey(tok, style, strict=True, lexical=True) or (
-                        nxt.folded in {"aware", "notified", "paged"} and len(tok.folded) >= 4
-                        and self._unknown_word(tok, style, rare=1.5)):
-                    self._take_backward(tokens, i, style, mark, 0.6, "verb-after")
-            # "W. MAROTTA AWARE": an initial, then a surname, then a clinical verb
-            if (prev is not None and prev.is_initial and prev.text.isupper() and tok.gap.startswith(".")
-                    and nxt is not None and (nxt.folded in AFTER_VERBS or nxt.folded in CREDENTIALS)
-                    and nxt.folded not in {"at", "in"} and tok.folded not in NEVER and len(tok.folded) >= 2):
-                mark(i - 1, 0.75, "initial-surname")
-                mark(i, 0.75, "initial-surname")
-            # "M. PEPPLER": an initial and a word English does not know
-            if (prev is not None and prev.is_initial and prev.text.isupper() and tok.gap.startswith(". ")
-                    and (i < 2 or re.fullmatch(r"[ \t]+|[ \t]*[(,][ \t]*", prev.gap) or prev.gap.endswith("\n"))
-                    and len(tok.folded) >= 5 and self._unknown_word(tok, style, rare=1.5)):
-                mark(i - 1, 0.7, "initial-unknown")
-                mark(i, 0.7, "initial-unknown")
-            # a first name and a surname together: "LINDSEY CARDARELLI", "carol wolfe"
-            after_next = tokens[i + 2] if i + 2 < len(tokens) else None
-            verb_follows = after_next is not None and _plain_gap(after_next.gap) and (
-                after_next.folded in ACTION_VERBS or after_next.folded in AFTER_VERBS)
-            if nxt is not None and self._first_last(tok, nxt, style, verb_follows):
-                mark(i, 0.7, "first-last")
-                mark(i + 1, 0.7, "first-last")
-            # an initial and a surname: "E. WELCH", "d. ranno", "J SMITH ORDERED"
-            if prev is not None and self._initial_surname(text, prev, tok, nxt, style):
-                mark(i - 1, 0.7, "initial-last")
-                mark(i, 0.7, "initial-last")
-            # lexicon: a name word that is not everyday English
-            if tok.is_core_name and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 4:
-                if style != "mixed" or tok.is_title or tok.text.isupper():
-                    mark(i, 0.55 if style == "mixed" else 0.45, "lexicon")
-            # mixed case: a capitalised name word inside a sentence
-            elif style == "mixed" and tok.is_title and tok.is_core_name and not tok.is_allowed and prev is not None \
-                    and not re.search(r"[.!?:\n]\s*$", tok.gap) and not tok.is_common:
-                mark(i, 0.5, "capitalised")
+        for i in range(len(tokens)):
+            for cue in self._CUES:
+                cue(self, text, tokens, i, style, mark)
 
         if style == "mixed":
             self._add_ner(nlp_artifacts, tokens, mark)
@@ -196,6 +118,139 @@ class NameRecognizer(EntityRecognizer):
                              recognition_metadata={"rule": why})
             for i, (score, why) in sorted(hits.items())
         ]
+
+    # -- cues: each reads the word at ``i`` and its neighbours and marks the words it finds ----------
+
+    def _relations(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """'significant other Frankie', 'contact person (Frankie)', and 'Hank Zabrowski (son)'."""
+        tok, prev = tokens[i], tokens[i - 1] if i else None
+        if prev is None:
+            return
+        if i >= 2 and f"{tokens[i - 2].folded} {prev.folded}" in RELATIONS_TWO and self._joinable_cue(prev, tok) \
+                and (self._relative_name(tok, style) or self._cued_name(tok, style)):
+            self._take_forward(tokens, i, style, mark, 0.75, "relation")
+        if tok.folded in RELATIONS and re.fullmatch(r"\s*\(", tok.gap):
+            self._take_backward(tokens, i - 1, style, mark, 0.75, "relation-after", strong=True)
+
+    def _title_or_relation(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """A title or relation just before: take the following name-like words."""
+        tok, prev = tokens[i], tokens[i - 1] if i else None
+        if prev is None or not (prev.folded in TITLES or prev.folded in RELATIONS) or not self._joinable_cue(prev, tok):
+            return
+        # "dr green aware" in a mixed-case note: a writer who did not capitalise the title did not
+        # capitalise the name either, so the pair reads as lower-case text
+        cue_style = "lower" if style == "mixed" and prev.text.islower() and tok.text.islower() else style
+        weak = prev.folded in AMBIGUOUS_TITLES or prev.folded in RELATIONS
+        ambiguous = prev.folded in AMBIGUOUS_TITLES
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        verb_next = after is not None and after.folded in ACTION_VERBS and _plain_gap(after.gap)
+        if tok.is_initial and weak and not (tok.gap and after is not None and after.gap.startswith(".")):
+            return
+        if "." in tok.gap and prev.folded not in PERIOD_TITLES:
+            return  # "attending. Decision made": a sentence ended
+        if not weak or self._namey(tok, cue_style, strict=True, lexical=True) or (
+                self._cued_name(tok, cue_style) and (not ambiguous or lexicon.english_zipf(tok.folded) < 4.8)) \
+                or (prev.folded in RELATIONS and self._relative_name(tok, style)) \
+                or (ambiguous and verb_next and self._strong_name(tok, style)
+                    and lexicon.english_zipf(tok.folded) < 4.8):
+            self._take_forward(tokens, i, cue_style, mark, 0.85 if prev.folded in TITLES else 0.75,
+                               "title" if prev.folded in TITLES else "relation", strong=not weak)
+
+    def _header(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """A header field: "Caller: Mark Wilson", "Re: Smith, Jane", "Dear Dr. Lopez"."""
+        tok = tokens[i]
+        if tok.folded not in TITLES and HEADER_CUE.search(text[max(0, tok.start - 36):tok.start]) \
+                and self._strong_name(tok, style):
+            self._take_forward(tokens, i, style, mark, 0.8, "header", strong=True)
+
+    def _credential(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """A credential just after: take the preceding name-like words ("J. Doe, RN", "O'Donnell MD spoke")."""
+        tok, prev = tokens[i], tokens[i - 1] if i else None
+        if tok.folded not in CREDENTIALS or prev is None or not re.fullmatch(r",?\s*|\s*/\s*", tok.gap):
+            return
+        line_end = re.match(r"\s*(?:\n|$|[,;)]|/\w+\s*$)", text[tok.end:tok.end + 8]) is not None
+        verb_after = (tok.folded in {"np", "pa", "rn", "md"} and i + 1 < len(tokens)
+                      and tokens[i + 1].folded in ACTION_VERBS and _plain_gap(tokens[i + 1].gap)
+                      and (self._namey(prev, style, strict=True, lexical=True) or self._unknown_word(prev, style)))
+        trusted = tok.folded not in AMBIGUOUS_CREDENTIALS or (tok.gap.startswith(",") and line_end) or verb_after
+        if trusted and (line_end or "," in tok.gap or verb_after):
+            self._take_backward(tokens, i - 1, style, mark, 0.8, "credential",
+                                strong=tok.folded not in AMBIGUOUS_CREDENTIALS)
+
+    def _cue_before(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """A cue before: "per X", "spoke with X"."""
+        tok, prev = tokens[i], tokens[i - 1] if i else None
+        if prev is None or not _plain_gap(tok.gap):
+            return
+        two = f"{tokens[i - 2].folded} {prev.folded}" if i >= 2 else ""
+        if prev.folded not in BEFORE_CUES and two not in _CUE_BEFORE_TWO:
+            return
+        per_name = prev.folded == "per" and tok.is_first and self._cued_name(tok, style) \
+            and lexicon.english_zipf(tok.folded) < 4.8
+        if self._namey(tok, style, strict=True, lexical=True) or per_name:
+            self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=not per_name)
+
+    def _verb_after(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """A clinical verb after: "WELCH AWARE", "Dr X notified"."""
+        tok, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is None or nxt.folded not in AFTER_VERBS or nxt.folded in {"at", "in"} or not _plain_gap(nxt.gap):
+            return
+        if self._namey(tok, style, strict=True, lexical=True) or (
+                nxt.folded in {"aware", "notified", "paged"} and len(tok.folded) >= 4
+                and self._unknown_word(tok, style, rare=1.5)):
+            self._take_backward(tokens, i, style, mark, 0.6, "verb-after")
+
+    def _initials(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """An initial and a surname before a clinical verb ("W. MAROTTA AWARE"), or an initial and a word
+        English does not know ("M. PEPPLER")."""
+        tok, prev = tokens[i], tokens[i - 1] if i else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if prev is None:
+            return
+        # an initial, then a surname, then a clinical verb
+        if (prev.is_initial and prev.text.isupper() and tok.gap.startswith(".")
+                and nxt is not None and (nxt.folded in AFTER_VERBS or nxt.folded in CREDENTIALS)
+                and nxt.folded not in {"at", "in"} and tok.folded not in NEVER and len(tok.folded) >= 2):
+            mark(i - 1, 0.75, "initial-surname")
+            mark(i, 0.75, "initial-surname")
+        # an initial and a word English does not know
+        if (prev.is_initial and prev.text.isupper() and tok.gap.startswith(". ")
+                and (i < 2 or re.fullmatch(r"[ \t]+|[ \t]*[(,][ \t]*", prev.gap) or prev.gap.endswith("\n"))
+                and len(tok.folded) >= 5 and self._unknown_word(tok, style, rare=1.5)):
+            mark(i - 1, 0.7, "initial-unknown")
+            mark(i, 0.7, "initial-unknown")
+
+    def _given_and_surname(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """A first name and a surname together: "LORETTA VANDERKOLK", "carol wolfe"."""
+        if i + 1 >= len(tokens):
+            return
+        after_next = tokens[i + 2] if i + 2 < len(tokens) else None
+        verb_follows = after_next is not None and _plain_gap(after_next.gap) and (
+            after_next.folded in ACTION_VERBS or after_next.folded in AFTER_VERBS)
+        if self._first_last(tokens[i], tokens[i + 1], style, verb_follows):
+            mark(i, 0.7, "first-last")
+            mark(i + 1, 0.7, "first-last")
+
+    def _initial_and_surname(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """An initial and a known surname: "E. WELCH", "d. ranno", "J SMITH ORDERED"."""
+        if i and self._initial_surname(text, tokens[i - 1], tokens[i], tokens[i + 1] if i + 1 < len(tokens) else None,
+                                       style):
+            mark(i - 1, 0.7, "initial-last")
+            mark(i, 0.7, "initial-last")
+
+    def _lexicon_word(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """A common name word that is not everyday English; in mixed case, a capitalised one inside a sentence."""
+        tok = tokens[i]
+        if tok.is_core_name and not tok.is_common and not tok.is_allowed and len(tok.folded) >= 4:
+            if style != "mixed" or tok.is_title or tok.text.isupper():
+                mark(i, 0.55 if style == "mixed" else 0.45, "lexicon")
+        elif style == "mixed" and tok.is_title and tok.is_core_name and not tok.is_allowed and i > 0 \
+                and not re.search(r"[.!?:\n]\s*$", tok.gap) and not tok.is_common:
+            mark(i, 0.5, "capitalised")
+
+    #: Every cue, in the order they run (a later, higher score replaces an earlier one).
+    _CUES = (_relations, _title_or_relation, _header, _credential, _cue_before, _verb_after, _initials,
+             _given_and_surname, _initial_and_surname, _lexicon_word)
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -234,7 +289,7 @@ class NameRecognizer(EntityRecognizer):
         word on the allow-list ('Dr. Bell', 'A. GREEN, RN')."""
         if tok.is_initial:
             return tok.text.isupper()
-        if tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS or tok.folded in CREDENTIALS:
+        if tok.folded in CUE_WORDS:
             return False
         if tok.is_name_word:
             return style != "mixed" or tok.is_title or tok.text.isupper()
@@ -246,7 +301,7 @@ class NameRecognizer(EntityRecognizer):
         ('daughter Quilbri') it can only be a name."""
         if tok.folded in NEVER or tok.is_allowed or len(tok.folded) < 3:
             return False
-        if not (tok.text.isalpha() or re.fullmatch(r"[A-Za-z]'[A-Za-z]{2,}", tok.text)):
+        if not (tok.text.isalpha() or _APOSTROPHE_NAME.fullmatch(tok.text)):
             return False
         if style == "mixed" and not (tok.is_title or tok.text[:1].isupper()):
             return False
@@ -274,10 +329,9 @@ class NameRecognizer(EntityRecognizer):
     @staticmethod
     def _clean_name_word(tok: Token) -> bool:
         """Letters only (or an O'Brien apostrophe), and no cue, credential or clinical word."""
-        shaped = tok.text.isalpha() or re.fullmatch(r"[A-Za-z]'[A-Za-z]{2,}", tok.text) is not None
+        shaped = tok.text.isalpha() or _APOSTROPHE_NAME.fullmatch(tok.text) is not None
         return len(tok.folded) >= 2 and shaped and not (tok.folded in BEFORE_CUES or
-            tok.is_allowed or tok.folded in NEVER or tok.folded in TITLES or tok.folded in RELATIONS
-            or tok.folded in CREDENTIALS or tok.folded in ACTION_VERBS or tok.folded in AFTER_VERBS)
+            tok.is_allowed or tok.folded in CUE_WORDS or tok.folded in ACTION_VERBS or tok.folded in AFTER_VERBS)
 
     def _first_last(self, first: Token, last: Token, style: str, verb_follows: bool = False) -> bool:
         """A given name followed by a surname or a word English does not know, in the same case.
@@ -358,7 +412,7 @@ class NameRecognizer(EntityRecognizer):
             return not tok.is_common and (style != "mixed" or tok.is_title or tok.text.isupper())
         return not tok.is_common or (style == "mixed" and tok.is_title) or tok.is_name_word
 
-    def _take_forward(self, tokens: Sequence[Token], i: int, style: str, mark, score: float, why: str,
+    def _take_forward(self, tokens: Sequence[Token], i: int, style: str, mark: Mark, score: float, why: str,
                       need_first: bool = False, strong: bool = False) -> None:
         taken = 0
         j = i
@@ -376,9 +430,9 @@ class NameRecognizer(EntityRecognizer):
                 taken += 1
                 j += 1
                 continue
-            if j > i and not _plain_gap(tok.gap):
-                if not (tok.gap.strip() == "and" or re.fullmatch(r"\s+and\s+", tok.gap)):
-                    break
+            if j > i and not _plain_gap(tok.gap) and not (tok.gap.strip() == "and"
+                                                           or re.fullmatch(r"\s+and\s+", tok.gap)):
+                break
             if tok.folded == "and" and taken:
                 j += 1
                 continue
@@ -397,7 +451,7 @@ class NameRecognizer(EntityRecognizer):
             taken += 1
             j += 1
 
-    def _take_backward(self, tokens: Sequence[Token], i: int, style: str, mark, score: float, why: str,
+    def _take_backward(self, tokens: Sequence[Token], i: int, style: str, mark: Mark, score: float, why: str,
                        strong: bool = False) -> None:
         taken = 0
         j = i
@@ -412,7 +466,7 @@ class NameRecognizer(EntityRecognizer):
             j -= 1
 
     @staticmethod
-    def _add_ner(nlp_artifacts: NlpArtifacts | None, tokens: Sequence[Token], mark) -> None:
+    def _add_ner(nlp_artifacts: NlpArtifacts | None, tokens: Sequence[Token], mark: Mark) -> None:
         if nlp_artifacts is None or not tokens:
             return
         starts = {t.start: k for k, t in enumerate(tokens)}

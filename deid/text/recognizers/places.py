@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -337,6 +337,18 @@ def _distinctive(tok: Token) -> bool:
     return not tok.is_common and not tok.is_allowed and not _is_unit(tok.folded) and tok.folded not in NOT_PLACE
 
 
+def _run_after(tokens: Sequence[Token], k: int, joins: Callable[[str], bool], belongs: Callable[[Token], bool],
+               limit: int = 3) -> int:
+    """Where a place name that starts at word ``k`` ends: up to ``limit`` words that ``belongs`` accepts,
+    each after a gap that ``joins`` accepts (the first word's gap is the cue's)."""
+    end = k
+    while end < len(tokens) and end - k < limit:
+        if (end > k and not joins(tokens[end].gap)) or not belongs(tokens[end]):
+            break
+        end += 1
+    return end
+
+
 def _case_fits(tok: Token, style: str) -> bool:
     """In mixed-case text a name is capitalised; in all-caps or all-lower text the case says nothing."""
     return style != "mixed" or tok.text[0].isupper()
@@ -624,24 +636,19 @@ class PlaceRecognizer(EntityRecognizer):
         """'transferred to MGH', 'sent from Brantwood': the place after a transfer verb, if it is not a unit."""
         found: list[RecognizerResult] = []
         cities = _city_names()
+
+        def placey(cur: Token) -> bool:
+            if _is_unit(cur.folded) or cur.folded in NOT_PLACE or cur.is_allowed:
+                return False
+            known = (cur.folded in cities and (style != "mixed" or cur.is_title)) or cur.folded in FACILITY_WORDS
+            return (known or not cur.is_common) and (style != "mixed" or cur.text[0].isupper())
+
         for cue in _TRANSFER_CUE.finditer(text):
             k = starts.get(cue.end())
             if k is None:
                 continue
             tok = tokens[k]
-            end = k
-            while end < len(tokens) and end - k < 3:
-                cur = tokens[end]
-                if end > k and not _TRANSFER_GAP.fullmatch(cur.gap):
-                    break
-                if _is_unit(cur.folded) or cur.folded in NOT_PLACE or cur.is_allowed:
-                    break
-                known = (cur.folded in cities and (style != "mixed" or cur.is_title)) or cur.folded in FACILITY_WORDS
-                if cur.is_common and not known:
-                    break
-                if style == "mixed" and not cur.text[0].isupper():
-                    break
-                end += 1
+            end = _run_after(tokens, k, lambda gap: _TRANSFER_GAP.fullmatch(gap) is not None, placey)
             if end == k:
                 continue
             group = tokens[k:end]
@@ -684,15 +691,9 @@ class PlaceRecognizer(EntityRecognizer):
             if k is None:
                 continue
             tok = tokens[k]
-            end = k
-            while end < len(tokens) and end - k < 3:
-                cur = tokens[end]
-                if end > k and cur.gap != " ":
-                    break
-                if cur.folded in NOT_PLACE or cur.folded in _FUNCTION_WORDS or _is_unit(cur.folded) or \
-                        not _case_fits(cur, style) or (cur.text.isupper() and cur.text in STATES):
-                    break
-                end += 1
+            end = _run_after(tokens, k, lambda gap: gap == " ", lambda cur: not (
+                cur.folded in NOT_PLACE or cur.folded in _FUNCTION_WORDS or _is_unit(cur.folded)
+                or not _case_fits(cur, style) or (cur.text.isupper() and cur.text in STATES)))
             while end > k and not (_distinctive(tokens[end - 1]) or
                                    (tokens[end - 1].folded in cities and not tokens[end - 1].is_allowed)):
                 end -= 1
