@@ -40,6 +40,8 @@ def evaluate_cli(
     min_recall: float | None = typer.Option(None, "--min-recall", help="Fail below this strict (leak-free) recall."),
     min_precision: float | None = typer.Option(None, "--min-precision", help="Fail below this precision."),
     show_values: bool = typer.Option(False, "--show-values", help="Print leaked values (PHI!); off by default."),
+    split: str = typer.Option("all", "--split", help="Part scored: all, open (develop on it) or sealed (totals "
+                              "only; see deid/corpus/split.py)."),
 ) -> None:
     """Score detection against gold spans; exit 7 below the given thresholds."""
     from deid.corpus import evaluate_corpus, render_text
@@ -47,9 +49,19 @@ def evaluate_cli(
     with progress("detecting") as advance:
         report = evaluate_corpus(gold, pred_path=pred, policy_path=policy, records_dir=records,
                                  min_recall=min_recall, min_precision=min_precision, show_values=show_values,
-                                 junit_path=junit, advance=advance)
+                                 junit_path=junit, advance=advance, split=_split(split))
     out.print(render_text(report), markup=False, highlight=False)
     report.raise_for_failures()
+
+
+def _split(value: str):  # type: ignore[no-untyped-def]
+    from deid.corpus.split import Split
+    from deid.errors import ConfigError
+
+    try:
+        return Split(value)
+    except ValueError:
+        raise ConfigError(f"--split must be one of {', '.join(s.value for s in Split)}, not {value!r}") from None
 
 
 def register(app: typer.Typer) -> None:

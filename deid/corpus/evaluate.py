@@ -21,6 +21,7 @@ from deid import __version__
 from deid.corpus.detection import detect_spans, identifiers_from_records, make_detector
 from deid.corpus.gold import read_gold, read_predictions
 from deid.corpus.scoring import Leak, Scores, score_documents
+from deid.corpus.split import Split, select, withheld
 from deid.errors import ConfigError, InputError, LeakError
 from deid.policy import load_policy
 
@@ -51,6 +52,8 @@ class EvaluationReport(BaseModel):
     policy: str | None = Field(description="Policy that configured detection, or null (file or default detector).")
     policy_sha256: str | None = Field(description="sha256 of that policy file, or null.")
     records: str | None = Field(description="Folder of patient records used for record-aware detection, or null.")
+    split: Split = Field(default=Split.ALL, description="Part of the corpus scored: all, open or sealed "
+                         "(deid.corpus.split); on the sealed part the leak list is withheld, only totals are kept.")
     scores: Scores = Field(description="Label-blind and per-label scores, over-scrubbing and leaks.")
     thresholds: list[Threshold] = Field(description="Each gate asked for, with its verdict.")
     passed: bool = Field(description="Whether every threshold was met.")
@@ -60,8 +63,8 @@ class EvaluationReport(BaseModel):
         failed = [t for t in self.thresholds if not t.passed]
         if failed:
             detail = "; ".join(f"{t.name} {t.value:.4f} < {t.minimum}" for t in failed)
-            raise LeakError(f"{self.gold}: evaluation below threshold ({detail}); {len(self.scores.leaks)} gold "
-                            "span(s) leaked")
+            leaked = sum(row.leaks for row in self.scores.per_label)
+            raise LeakError(f"{self.gold}: evaluation below threshold ({detail}); {leaked} gold span(s) leaked")
 
 
 def _sha256(path: Path) -> str:
@@ -87,21 +90,28 @@ def evaluate_corpus(
     show_values: bool = False,
     junit_path: str | Path | None = None,
     advance: Callable[[int], None] | None = None,
+    split: Split = Split.ALL,
 ) -> EvaluationReport:
     """Score ``gold_path`` against predictions (a file, or detection run here); write JUnit if asked.
 
     Does not raise on a failed threshold: the caller prints the report first, then calls
-    :meth:`EvaluationReport.raise_for_failures`.
+    :meth:`EvaluationReport.raise_for_failures`. On the sealed split (:mod:`deid.corpus.split`) the report
+    keeps totals and per-label figures only: no leak is listed, and ``show_values`` is refused.
     """
     _check_threshold("min-recall", min_recall)
     _check_threshold("min-precision", min_precision)
     if pred_path is not None and (policy_path is not None or records_dir is not None):
         raise ConfigError("give either --pred or detection options (--policy, --records), not both")
     gold_path = Path(gold_path)
-    gold = read_gold(gold_path)
+    if split is Split.SEALED and show_values:
+        raise ConfigError("--show-values cannot be used on the sealed split: only its totals may be read")
+    # Whatever the split, leaks of sealed patients are never listed (deid.corpus.split.withheld).
+    corpus = read_gold(gold_path)
+    gold = select(corpus, split)
     policy = load_policy(policy_path) if policy_path is not None else None
     if pred_path is not None:
-        predictions = read_predictions(pred_path, gold)
+        keep = {doc.doc_id for doc in gold}
+        predictions = {k: v for k, v in read_predictions(pred_path, corpus).items() if k in keep}
     else:
         detector = make_detector(policy)
         patients = None
@@ -111,6 +121,10 @@ def evaluate_corpus(
         spans = detect_spans([doc.text for doc in gold], detector, patients, advance)
         predictions = {doc.doc_id: found for doc, found in zip(gold, spans)}
     scores = score_documents(gold, predictions, show_values=show_values)
+    if split is Split.SEALED:
+        scores = scores.model_copy(update={"leaks": []})
+    elif hidden := withheld(gold):
+        scores = scores.model_copy(update={"leaks": [leak for leak in scores.leaks if leak.doc_id not in hidden]})
     thresholds = [Threshold(name=name, minimum=minimum, value=value, passed=value >= minimum)
                   for name, minimum, value in (("strict_recall", min_recall, scores.strict_recall),
                                                ("precision", min_precision, scores.precision))
@@ -120,7 +134,7 @@ def evaluate_corpus(
         predictions=str(pred_path) if pred_path is not None else None,
         policy=str(policy_path) if policy_path is not None else None,
         policy_sha256=policy.sha256 if policy is not None else None,
-        records=str(records_dir) if records_dir is not None else None,
+        records=str(records_dir) if records_dir is not None else None, split=split,
         scores=scores, thresholds=thresholds, passed=all(t.passed for t in thresholds),
     )
     if junit_path is not None:
@@ -152,7 +166,14 @@ def render_text(report: EvaluationReport, max_leaks: int = 50) -> str:
     for row in s.per_label:
         lines.append(f"{row.label:<22}{row.gold_spans:>7}{row.span_recall:>10.4f}{row.strict_recall:>12.4f}"
                      f"{row.char_recall:>10.4f}{row.leaks:>7}")
-    lines.append(f"leaks: {len(s.leaks)}")
+    if report.split is Split.SEALED:
+        lines.append(f"leaks: {sum(row.leaks for row in s.per_label)} (sealed split: not listed)")
+        lines.extend(f"{'PASS' if t.passed else 'FAIL'}: {t.name} {t.value:.4f} >= {t.minimum}"
+                     for t in report.thresholds)
+        return "\n".join(lines)
+    total = sum(row.leaks for row in s.per_label)
+    hidden = f" ({total - len(s.leaks)} of sealed patients not listed)" if total > len(s.leaks) else ""
+    lines.append(f"leaks: {total}{hidden}")
     lines.extend(f"  {leak_line(leak)}" for leak in s.leaks[:max_leaks])
     if len(s.leaks) > max_leaks:
         lines.append(f"  ... and {len(s.leaks) - max_leaks} more (all of them are in the JUnit file)")
