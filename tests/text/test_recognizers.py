@@ -33,6 +33,16 @@ FOUND = [
     ("dea", "DEA AB1234563 on the script.", "AB1234563", "LICENSE"),
     ("vin", "Car VIN 1HGCM82633A004352 towed.", "1HGCM82633A004352", "VEHICLE"),
     ("device serial", "Pacemaker serial # PM4471902 interrogated.", "PM4471902", "DEVICE"),
+    ("serial with letter suffix", "Serial no. GE-557965-Y on the box.", "GE-557965-Y", "DEVICE"),
+    ("pacemaker serial suffix", "Pacemaker serial GE-557965-Y interrogated.", "GE-557965-Y", "DEVICE"),
+    ("s/n suffix", "Pump S/N: PM-4471902-AB checked.", "PM-4471902-AB", "DEVICE"),
+    ("sn suffix", "Monitor SN 88123-XR checked.", "88123-XR", "DEVICE"),
+    ("device id suffix", "Device ID: AB-12345-CD", "AB-12345-CD", "DEVICE"),
+    ("model/serial suffix", "Model/serial: MD-44512-XR", "MD-44512-XR", "DEVICE"),
+    ("month/year", "Labs 01/2025 unremarkable.", "01/2025", "DATE"),
+    ("date heading", "Telephone encounter July 20, 2020:", "July 20, 2020", "DATE"),
+    ("age in words", "Ninety-two year old woman with CHF.", "Ninety-two", "AGE"),
+    ("birth year", "DOB: 1929", "1929", "DATE"),
     ("street address", "Lives at 42 Maple Street, Apt 3.", "42 Maple Street, Apt 3", "ADDRESS"),
     ("zip with state", "Boston, MA 02114", "02114", "ZIP"),
     ("city", "Pt lives with son in Rockville.", "Rockville", "LOCATION"),
@@ -45,6 +55,9 @@ NOT_PHI = [
     ("doses", "Metoprolol 25 mg PO BID, heparin 1000 units/hr, K 4.1, Na 138."),
     ("fractions and scales", "Gave 1/2 NS. Pain 3/10. Secondary 2/2 to sepsis."),
     ("codes", "ICD-10 I21.4, CD4 350, EF 50%."),
+    ("dose, score, pressure", "Take 1/2 tab. Pain 4/10. BP 120/80. PS 5/5. Strength 5/5."),
+    ("ages under 90", "Eighty-nine year old woman. 88 yo F. Age 85."),
+    ("durations and lab counts", "Quit 20 years ago. Plt 1950. Dilution 1/2000."),
 ]
 
 

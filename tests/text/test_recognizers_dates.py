@@ -31,6 +31,41 @@ FOUND = [
     ("apostrophe year", "APPENDECTOMY 81'.", "81'", "DATE"),
     ("age opening history", "Objective data per flowsheet.\n\n97 s/p fall with hip fracture.", "97", "AGE"),
     ("pager colon hash", "Pager: #40117\nTime: 3:00pm", "40117", "PHONE"),
+    # Month and year (issue 11, item 5).
+    ("month/four-digit year", "labs 01/2025 were normal", "01/2025", "DATE"),
+    ("month/two-digit year", "seen in 03/19 for follow up", "03/19", "DATE"),
+    ("month/year after since", "On warfarin since 2/2019 for AF.", "2/2019", "DATE"),
+    ("month-year dashed", "Colonoscopy 03-2019 showed polyps.", "03-2019", "DATE"),
+    ("month name year", "Last seen Jan 2020 by cardiology.", "Jan 2020", "DATE"),
+    ("month name of year", "MI in January of 2020, stented.", "January of 2020", "DATE"),
+    ("month name dash year", "Last colonoscopy Jan-2020, normal.", "Jan-2020", "DATE"),
+    # A date heading a note or a line, before a colon.
+    ("date heading with year", "Telephone encounter July 20, 2020:\nPt called about meds.", "July 20, 2020", "DATE"),
+    ("numeric date heading", "Progress note\n7/20/2020:\nStable overnight.", "7/20/2020", "DATE"),
+    ("month day heading", "Note\nJuly 20: spoke with pt.", "July 20", "DATE"),
+    ("day month heading", "20 July: seen in clinic.", "20 July", "DATE"),
+    # Ages over 89, in words and in the short forms of a note header.
+    ("age words", "ninety-two year old woman with CHF", "ninety-two", "AGE"),
+    ("age words spaced", "Ninety two years old, lives alone.", "Ninety two", "AGE"),
+    ("age words hyphenated", "A ninety-two-year-old man fell.", "ninety-two", "AGE"),
+    ("aged words", "Widow, aged ninety-five, lives alone.", "ninety-five", "AGE"),
+    ("age of words", "At the age of ninety-one she moved.", "ninety-one", "AGE"),
+    ("age words yo", "Ninety-two y/o F admitted from home.", "Ninety-two", "AGE"),
+    ("hundred and two", "one hundred and two year old man", "one hundred and two", "AGE"),
+    ("hundred-year-old digits", "101-year-old female with CHF.", "101", "AGE"),
+    ("age y/o", "92 y/o F with CHF.", "92", "AGE"),
+    ("age yo glued", "92yo male with CHF.", "92", "AGE"),
+    ("age y.o.", "92 y.o. man with CHF.", "92", "AGE"),
+    ("age cue", "Age 93, lives alone.", "93", "AGE"),
+    ("age sex glued", "92M with CHF.", "92", "AGE"),
+    ("age sex header", "92 yo F\nCC: fall", "92", "AGE"),
+    # A year of birth is always redacted (the fail-closed rule for people over 89).
+    ("dob year", "DOB 1929, widowed.", "1929", "DATE"),
+    ("dob colon year", "DOB: 1931", "1931", "DATE"),
+    ("born in year", "She was born in 1931 in the old country.", "1931", "DATE"),
+    ("b. year", "Mother (b. 1930) is well.", "1930", "DATE"),
+    ("dotted dob year", "D.O.B. 1930", "1930", "DATE"),
+    ("year of birth", "Year of birth: 1926.", "1926", "DATE"),
     ("seven with cue", "son's cell 555-1000 if no answer", "555-1000", "PHONE"),
     ("seven with area code", "DAUGHTER---617 944-2210 & SON", "617 944-2210", "PHONE"),
 ]
@@ -63,6 +98,32 @@ NOT_PHI = [
     ("plateau pressure", "PAP/Plateau 29/18. Platelets now 61,000."),
     ("clinical domain look-alike", "HANDS WARM.CO AND CI BETTER. wedge 14.CO/ci ok."),
     ("transfusion times", "Gave one unit FFP 0215-0545 without reaction."),
+    # Look-alikes of month/year dates and of ages over 89.
+    ("half tab", "Take 1/2 tab po bid."),
+    ("blood pressure", "BP 120/80, HR 72."),
+    ("ratio", "I:E ratio 1/2, strength 5/5 bilaterally."),
+    ("dilution", "ANA titer 1/1280; dilution 1/2000 of the stock."),
+    ("cell count", "CD4 count 3/1990 cells."),
+    ("dose over a year-like number", "received 4/2000 mg"),
+    ("lab values", "Na 138, K 4.1, Hct 30.2, plt 1950, WBC 11.2."),
+    ("quantity range", "Output 10-2000 cc over the shift."),
+    ("times after month", "Dec 12:00 pt resting. Mar 10:45 dose given."),
+    ("ages under 90 in words", "A pleasant eighty-nine-year-old woman; husband eighty-five years old, aged eighty."),
+    ("ages under 90 in digits", "88 yo F with COPD, husband age 85."),
+    ("ninety not an age", "Ninety percent of the time; infused over ninety minutes; lost ninety pounds."),
+    ("durations", "HTN x 10 yrs, quit smoking 20 years ago."),
+    ("year with no cue", "Colonoscopy 2015 normal."),
+    ("time and volume", "At 2000 pt was resting. Given 1950 cc total."),
+    ("temperature and saturation", "O2 sat 92% on RA, temp 98.6F, BP 92/50."),
+]
+
+#: (case, text, the exact text of a span, its label): the identifier is found whole, nothing more.
+EXACT = [
+    ("month/year", "labs 01/2025 were normal", "01/2025", "DATE"),
+    ("date heading", "Telephone encounter July 20, 2020:", "July 20, 2020", "DATE"),
+    ("age words", "a ninety-two-year-old man", "ninety-two", "AGE"),
+    ("hundred and two", "one hundred and two year old man", "one hundred and two", "AGE"),
+    ("birth year", "DOB: 1931", "1931", "DATE"),
 ]
 
 
@@ -88,3 +149,9 @@ def test_clinical_numbers_are_not_dates(detector: Detector, case: str, text: str
     found = [(text[s.start:s.end], s.label, s.source) for s in spans
              if s.label in {"DATE", "AGE", "PHONE", "FAX", "URL", "MRN", "VEHICLE", "ID"}]
     assert not found, (case, found)
+
+
+@pytest.mark.parametrize(("case", "text", "phi", "label"), EXACT, ids=[c[0] for c in EXACT])
+def test_date_like_phi_span_is_exact(detector: Detector, case: str, text: str, phi: str, label: str) -> None:
+    spans = detector.detect([text])[0]
+    assert (phi, label) in [(text[s.start:s.end], s.label) for s in spans], case

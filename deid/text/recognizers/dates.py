@@ -32,10 +32,29 @@ YEAR = rf"(?:{YEAR4}|'?\d\d)"
 NOT_NUM_BEFORE = r"(?<![\d/])(?<!\d:)(?<!\d\.)(?<!\d-)"
 NOT_NUM_AFTER = r"(?![\d/]|:\d|\.\d)"
 UNITS = (r"%|cc|ml|mls|mg|mcg|meq|mmol|units?\b|u\b|l\b|lpm|hrs?\b|h\b|kg|lbs?|gm?\b|cm|mm|"
-         r"min|sec|kcal|cal\b|x\b|times|beats|bpm|yo\b|y/o|yrs?\b|years?\b|year-old|am\b|pm\b|hours?|grams?\b|mosm")
+         r"min|sec|kcal|cal\b|x\b|times|beats|bpm|yo\b|y/o|yrs?\b|years?\b|year-old|am\b|pm\b|hours?|grams?\b|mosm|cells|copies")
 UNITS_AFTER = rf"(?!\s*(?:{UNITS}))"
 #: Day ranges before a month ("1->2 nov", "3-4 May"): the first day is part of the date.
 DAY_RANGE = rf"(?:{DAY}{ORD}?\s*(?:-+>?|–|to|&|and|thru|through)\s*)?"
+#: A four-digit year of a month/year date ("01/2025", "2/2019"): 1900-2049, never 18xx (a lab count).
+MY_YEAR = r"(?:19\d\d|20[0-4]\d)"
+#: Number words below twenty, longest first so "nineteen" is tried before "nine".
+_BELOW_TWENTY = ("nineteen", "eighteen", "seventeen", "sixteen", "fifteen", "fourteen", "thirteen", "twelve",
+                 "eleven", "ten", "nine", "eight", "seven", "six", "five", "four", "three", "two", "one")
+
+
+def number_words_over_89() -> str:
+    """A regex for 90-119 written in words: "ninety", "ninety-two", "Ninety two", "one hundred",
+    "a hundred and two", "one hundred ten". Built from the number words so that 89 and under
+    ("eighty-nine") can never match: only ages over 89 are PHI."""
+    ones = "|".join(_BELOW_TWENTY[-9:])
+    below_twenty = "|".join(_BELOW_TWENTY)
+    ninety = rf"ninety(?:[\s\-]+(?:{ones}))?"
+    hundred = rf"(?:one|a)[\s\-]+hundred(?:[\s\-]+(?:and[\s\-]+)?(?:{below_twenty}))?"
+    return rf"(?:{ninety}|{hundred})"
+
+
+AGE_WORDS = number_words_over_89()
 #: Myocardial infarction and its variants (NQWMI, STEMI, AMI, IMI).
 MI = r"(?:nqw|qw|nste|ste|a|i)?mi"
 #: Events of a past history after which a bare number is a year ("CABG 81", "NQWMI 13").
@@ -52,8 +71,12 @@ DATE_RULES = (
          rf"\b(?P<phi>{DAY_RANGE}{DAY}{ORD}?[\s\-]+(?:of\s+)?{MONTH}(?:[\s,\-]+{YEAR})?)\b", 0.9),
     rule("mon-d-y", Category.DATE,
          rf"\b(?P<phi>{MONTH}[\s\-]+{DAY}{ORD}?(?:\s*(?:-|–|to|thru|through)\s*{DAY}{ORD}?\b)?"
-         rf"(?:(?:,\s*|\s+|-){YEAR})?)(?![\d:])", 0.9),
-    rule("mon-y", Category.DATE, rf"\b(?P<phi>{MONTH}(?:,?\s+of)?,?\s+(?:{YEAR4}|'\d\d))\b", 0.9),
+         rf"(?:(?:,\s*|\s+|-){YEAR})?)(?!\d|:\d)", 0.9),
+    rule("mon-y", Category.DATE, rf"\b(?P<phi>{MONTH}(?:(?:,?\s+of)?,?\s+|[\-/])(?:{YEAR4}|'\d\d))\b", 0.9),
+    # Month and four-digit year: "labs 01/2025", "since 2/2019", "03-2019" (a dash only after a two-digit
+    # month: "5-2000 units" is a range). Two-digit years ("in 03/19") are the "md" rule's.
+    rule("my", Category.DATE,
+         rf"{NOT_NUM_BEFORE}(?P<phi>{MON_NUM}/{MY_YEAR}|(?:0[1-9]|1[0-2])-{MY_YEAR}){NOT_NUM_AFTER}{UNITS_AFTER}", 0.85),
     rule("mon-alone", Category.DATE,
          rf"\b(?:in|since|during|until|till|through|early|late|mid|last|next|by|before|after)\s+"
          rf"(?P<phi>{LONE_MONTH})(?![\w/'])", 0.6),
@@ -70,6 +93,13 @@ DATE_RULES = (
     rule("year", Category.DATE, rf"\b(?:in|since|of|year|yr|born|dob|from|until|by|circa|cabg|mi|cva|dx|s/p|"
          rf"surgery|is|its|it's|was|saying|says|said|stated|thinks|believes|back to|during|after|before|spring|summer|"
          rf"fall|winter|early|late|mid)\s+(?P<phi>{YEAR4})(?![\d:]|\.\d|\s*[-–]\s*\d{{3,4}}){UNITS_AFTER}", 0.6),
+    # A year of birth is always a date here, whatever the age it implies. Safe Harbor keeps a year, but
+    # not the birth year of a person over 89; the note's own date is often missing or shifted, so the age
+    # cannot be checked reliably: every birth year after a birth cue goes (the fail-closed choice).
+    rule("birth-year", Category.DATE,
+         rf"(?:\b(?:dob|d\.o\.b|date\s+of\s+birth|birth\s*date|birth\s*year|year\s+of\s+birth|yob|born)|"
+         rf"(?<![\w.])b)\.?\s*[:#=\-]?\s*(?:(?:in|on|during|circa|ca\.?|c\.)\s+)?"
+         rf"(?P<phi>{YEAR4})(?![\d:/]|\.\d){UNITS_AFTER}", 0.8),
     # 1960-1999 cannot be a 24-hour time (the minutes would be 60-99), so alone it is a year unless a
     # unit or a lab name says it is a quantity.
     rule("year-bare", Category.DATE,
@@ -114,6 +144,8 @@ _RESP_WORDS = re.compile(r"\b(?:abgs?|gas|sats?|spont\w*|tv|vt|rr|tidal|breath\w
 _PUPIL_BEFORE = re.compile(r"\b(?:perrla?|perl|pupils?)\W*$", re.IGNORECASE)
 #: What follows a fraction or a count: "1/2 NS", "4/4 strength", "4/4 bottles", "3/3 brisk".
 _FRACTION_AFTER = re.compile(r"\s*(?:ns|nss|n/s|normal saline|strength|bottles?|btls?|sets|brisk|mm)\b", re.IGNORECASE)
+#: A dilution or titre is written like a month/year ("1/2000 dilution", "titer 1/1280").
+_DILUTION = re.compile(r"\b(?:dilut\w*|titers?|titres?|ratio)\b", re.IGNORECASE)
 #: A word glued to a date that still introduces it: "fx4/97", "on10/14/82".
 _GLUED_OK = re.compile(r"(?:\b|\d)(?:fx|cx|dx|on|since|from|until|dated)$", re.IGNORECASE)
 _TIMES_BEFORE = re.compile(r"(?:\d\s*[x*]|(?<![a-z])x|#)\s*$", re.IGNORECASE)
@@ -222,7 +254,7 @@ class DateRecognizer(PatternRecognizer):
             return not _WALK_BEFORE.search(before)
         if rule.name == "year-bare":
             return not _QUANTITY_BEFORE.search(before)
-        if rule.name not in {"md", "mdy", "dmy", "md-range"}:
+        if rule.name not in {"md", "mdy", "dmy", "md-range", "my"}:
             return True
         value = match.group("phi")
         if rule.name in {"mdy", "dmy"}:
@@ -237,6 +269,8 @@ class DateRecognizer(PatternRecognizer):
             return False  # 550x12x.6/10
         if _VENT_CONTEXT.search(before[-16:]) or _vent_chain(before) or _VENT_AFTER.match(text, end):
             return False
+        if rule.name == "my":
+            return not (_DILUTION.search(before[-24:]) or _DILUTION.match(text[end:end + 16].lstrip()))
         if rule.name == "md-range":
             return not all(self._fraction(part, before) for part in re.split(r"\s?-\s?", value))
         if rule.name != "md":
@@ -278,13 +312,19 @@ class DateRecognizer(PatternRecognizer):
 
 @register("deid.age.v1")
 class AgeOver89Recognizer(PatternRecognizer):
-    """Ages over 89 (ages up to 89 are not PHI under Safe Harbor)."""
+    """Ages over 89 in digits or words (ages up to 89 are not PHI under Safe Harbor)."""
 
     RULES = (
         rule("age-years", Category.AGE,
              r"\b(?P<phi>(?:9\d|1[01]\d))(?:\s*|-)(?:y/?o\b|yo\b|y\.o\.|yrs?\b|years?\b|year-old|yr-old|y\b)", 0.9),
         rule("age-sex", Category.AGE, r"(?<![\d.])(?<!temp )(?<!t )(?<!tmax )(?P<phi>(?:9\d|1[01]\d))\s?(?:[MF]|yo[MF])\b(?!\s*(?:temp|°|deg))", 0.8, flags=0),
         rule("age-word", Category.AGE, r"\b(?:age[ds]?|aged)\s*:?\s*(?P<phi>(?:9\d|1[01]\d))\b", 0.85),
+        # Ages over 89 in words: "ninety-two year old", "Ninety two years old", "ninety-two-year-old",
+        # "one hundred and two yo", "aged ninety-five", "at the age of ninety".
+        rule("age-in-words", Category.AGE,
+             rf"\b(?P<phi>{AGE_WORDS})[\s\-]+(?:(?:years?|yrs?)(?:[\s\-]+old\b|\s+of\s+age\b)|y/?o\b|yo\b|y\.o\.)", 0.9),
+        rule("age-word-in-words", Category.AGE,
+             rf"\b(?:age[ds]?|aged|age\s+of)\s*:?\s*(?P<phi>{AGE_WORDS})\b(?![\s\-]*(?:percent|%))", 0.85),
         # An age opening a line or sentence of history: "98 s/p left hip fx", "97 admitted with CHF".
         rule("age-lead", Category.AGE,
              r"(?:^|(?<=\n)|(?<=[.!?]\s))[ \t]*(?P<phi>(?:9\d|1[01]\d))\s+(?=s/p\b|w/|admitted\b|presents\b|presented\b|"

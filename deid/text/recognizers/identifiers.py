@@ -11,12 +11,16 @@ from deid.text.registry import register
 
 _SEP = r"\s*(?:#|no\.?|num(?:ber)?|id|code)?\s*[:#=]?\s*"
 _VALUE = r"(?P<phi>[A-Z]{0,4}[-\s]?\d[\dA-Z\-]{3,20}\d)"
+#: A device serial may end in letters too ("GE-557965-Y", "PM4471902XR"): the whole serial is the
+#: identifier, so a letter suffix of up to four letters (after a dash or glued) is part of it.
+_SERIAL = r"(?P<phi>[A-Z]{0,4}[-\s]?\d[\dA-Z\-]{3,20}\d(?:-?[A-Z]{1,4})?)"
 #: Two 24-hour times joined by a dash (0330-0630), the whole value or its end.
 _TIME_RANGE = re.compile(r"(?:^|\s)(?:[01]\d|2[0-3])[0-5]\d-(?:[01]\d|2[0-3])[0-5]\d$")
 
 
-def _ctx(words: str) -> str:
-    return rf"\b(?:{words}){_SEP}{_VALUE}\b"
+def _ctx(words: str, value: str = _VALUE) -> str:
+    """A value introduced by one of ``words`` ("MRN: 123456", "serial no. GE-557965-Y")."""
+    return rf"\b(?:{words}){_SEP}{value}\b"
 
 
 @register("deid.ssn.v1")
@@ -46,7 +50,8 @@ class RecordNumberRecognizer(PatternRecognizer):
         rule("health-plan", Category.HEALTH_PLAN, _ctx(r"member|subscriber|policy|insurance|insurer|plan|medicaid|medicare|beneficiary|group|hicn|mbi"), 0.85),
         rule("account", Category.ACCOUNT, _ctx(r"account|acct|billing|invoice|claim|encounter|visit|fin|har"), 0.85),
         rule("license", Category.LICENSE, _ctx(r"licen[cs]e|lic\.?|certificate|cert\.?|registration|permit|dea|npi|board cert"), 0.85),
-        rule("device", Category.DEVICE, _ctx(r"serial|s/n|sn|device|implant|pacemaker|icd|lot|model|udi|catalog|ref"), 0.7),
+        rule("device", Category.DEVICE,
+             _ctx(r"serial|s/n|sn|device|implant|pacemaker|icd|lot|model|udi|catalog|ref", _SERIAL), 0.7),
         rule("vehicle", Category.VEHICLE, r"\b(?:plate|license plate|tag|vehicle|vin)\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<phi>[A-Z0-9][A-Z0-9\- ]{3,9}[A-Z0-9])\b", 0.8),
     )
 
