@@ -9,7 +9,7 @@ SPACY_MODEL_SHA := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export PYTHONHASHSEED := 0
 
-.PHONY: setup demo test test-fast lock bench bench-setup bench-text bench-risk report-demo browser clean
+.PHONY: setup demo test test-fast lock bench bench-setup bench-text bench-risk report-demo browser clean model
 
 setup: $(STAMP)
 
@@ -70,3 +70,7 @@ report-demo: setup browser
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
+
+# The learned PHI tagger (deid/text/models/phi_ner): generates its training text, trains, evaluates, pins the hash.
+model: setup
+	$(PY) -m deid.training.train

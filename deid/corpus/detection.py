@@ -45,18 +45,26 @@ def detect_spans(
     detector: Detector,
     patients: Sequence[PatientIdentifiers | None] | None = None,
     advance: Callable[[int], None] | None = None,
+    groups: Sequence[str | None] | None = None,
 ) -> list[list[PredSpan]]:
-    """Predicted PHI spans of every text, in batches (``advance(n)`` reports progress)."""
-    out: list[list[PredSpan]] = []
+    """Predicted PHI spans of every text, in batches (``advance(n)`` reports progress).
+
+    With ``groups`` (the person each text belongs to), identifiers found with confidence in one of a
+    person's texts are sought in all of that person's texts (:mod:`deid.text.propagation`).
+    """
+    from deid.text.propagation import propagate
+
+    found = []
     for start in range(0, len(texts), BATCH):
         batch = list(texts[start:start + BATCH])
         who = list(patients[start:start + BATCH]) if patients is not None else None
-        for spans in detector.detect(batch, patients=who):
-            out.append([PredSpan(start=s.start, end=s.end, label=s.label, score=s.score, source=s.source)
-                        for s in spans])
+        found.extend(detector.detect(batch, patients=who))
         if advance is not None:
             advance(len(batch))
-    return out
+    if groups is not None:
+        found = propagate(texts, found, groups, allow=detector.allow)
+    return [[PredSpan(start=s.start, end=s.end, label=s.label, score=s.score, source=s.source) for s in spans]
+            for spans in found]
 
 
 def identifiers_from_records(records_dir: str | Path) -> Mapping[str, PatientIdentifiers]:

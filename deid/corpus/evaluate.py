@@ -118,7 +118,8 @@ def evaluate_corpus(
         if records_dir is not None:
             known = identifiers_from_records(records_dir)
             patients = [known.get(doc.group_id) for doc in gold]
-        spans = detect_spans([doc.text for doc in gold], detector, patients, advance)
+        spans = detect_spans([doc.text for doc in gold], detector, patients, advance,
+                             groups=[doc.group_id for doc in gold])
         predictions = {doc.doc_id: found for doc, found in zip(gold, spans)}
     scores = score_documents(gold, predictions, show_values=show_values)
     if split is Split.SEALED:

@@ -142,9 +142,12 @@ class NoteScrubber:
         detector: Detector | None = None,
     ) -> None:
         from deid.text import Detector
+        from deid.text.propagation import Propagator
         from deid.text.replace import Replacer
 
         self.detector = detector if detector is not None else Detector.from_policy(policy)
+        #: What each patient's notes gave away so far, sought in the patient's other notes.
+        self.propagator = Propagator(allow=self.detector.allow)
         self.replacer = Replacer(policy, keys.pseudonym_key)
         self.identifiers = identifiers
         self.counts: Counter[Category] = Counter()
@@ -162,6 +165,11 @@ class NoteScrubber:
         present = [i for i, t in enumerate(texts) if t is not None]
         who = [self.identifiers.get(persons[i]) if persons[i] is not None else None for i in present]
         found = self.detector.detect([texts[i] for i in present], who) if present else []
+        # Two passes over the batch (learn from every note, then extend every note); what earlier batches
+        # taught is kept, so a patient's notes in later batches are searched for it too.
+        for i, spans in zip(present, found, strict=True):
+            self.propagator.learn(persons[i], texts[i] or "", spans)
+        found = self.propagator.extend_all([persons[i] for i in present], [texts[i] or "" for i in present], found)
         out: list[str | None] = list(texts)
         for i, spans in zip(present, found, strict=True):
             text = texts[i]

@@ -19,6 +19,7 @@ from deid.errors import InputError
 from deid.policy import Policy
 from deid.text import lexicon
 from deid.text.nlp import load_pipeline
+from deid.text.recognizers.learned import Tagged, tag
 from deid.text.recognizers.patient import PatientRecognizer
 from deid.text.registry import registered
 from deid.text.spans import PatientIdentifiers, Span, merge_spans
@@ -27,7 +28,7 @@ from deid.text.spans import PatientIdentifiers, Span, merge_spans
 #: credential, the patient's own record) win over the allow-list ("Dr. Bell" is a person).
 WEAK_RULES = frozenset({"lexicon", "capitalised", "spacy-ner", "propagated", "adjacent", "gazetteer",
                         "spacy-FAC", "spacy-ORG", "cue-before", "verb-after", "ward", "transfer", "acronym",
-                        "residence", "region", "house", "facility-in", "facility-coordinated"})
+                        "residence", "region", "house", "facility-in", "facility-coordinated", "learned"})
 #: Categories whose confident findings are propagated to every other occurrence in the note.
 PROPAGATED = frozenset({Category.NAME.value, Category.LOCATION.value, Category.FACILITY.value})
 #: The score a finding needs before it is propagated. A name from a weak cue alone ("per X", "X aware") is
@@ -162,6 +163,8 @@ class Detector:
         self._no_tokens = self.nlp_engine.nlp.make_doc("")
         allow = {lexicon.fold(a) for a in self.config.allow_list if a.strip()}
         self._allow = allow | lexicon.clinical_allow()
+        #: The site's allow-list (folded), without the built-in clinical one.
+        self.allow = frozenset(allow)
 
     @classmethod
     def from_policy(cls, policy: Policy) -> Detector:
@@ -185,15 +188,18 @@ class Detector:
         out: list[list[Span]] = [[] for _ in texts]
         short = [i for i, t in enumerate(texts) if len(t) <= WINDOW]
         entities = self._entities([texts[i] for i in short])
-        for i, ents in zip(short, entities):
-            out[i] = self._analyze(texts[i], self._artifacts(texts[i], ents), patients[i] if patients else None)
+        learned = tag([texts[i] for i in short])
+        for i, ents, tagged in zip(short, entities, learned):
+            out[i] = self._analyze(texts[i], self._artifacts(texts[i], ents, tagged),
+                                   patients[i] if patients else None)
         for i, text in enumerate(texts):
             if len(text) > WINDOW:
                 out[i] = self._detect_long(text, patients[i] if patients else None)
         return out
 
-    def _artifacts(self, text: str, entities: list[Entity]) -> NlpArtifacts:
-        """Presidio's artifacts for one text: our entities, and spaCy tokens only if a recognizer reads them.
+    def _artifacts(self, text: str, entities: list[Entity], learned: list[Tagged]) -> NlpArtifacts:
+        """Presidio's artifacts for one text: our entities, the learned tagger's entities (batched, see
+        :mod:`deid.text.recognizers.learned`), and spaCy tokens only if a recognizer reads them.
 
         Presidio reads tokens only to enhance scores with a recognizer's context words; ours tokenize as
         they need, so the tokens are skipped unless some registered recognizer declares context words.
@@ -202,6 +208,7 @@ class Detector:
         artifacts = self.nlp_engine.artifacts(nlp.make_doc(text) if self._needs_tokens else self._no_tokens)
         artifacts.entities = entities
         artifacts.scores = [0.85] * len(entities)
+        artifacts.learned = learned  # type: ignore[attr-defined]
         return artifacts
 
     def _entities(self, texts: Sequence[str]) -> list[list[Entity]]:
@@ -237,8 +244,8 @@ class Detector:
             start = back + 1 if back > start else end
         spans: list[Span] = []
         chunks = [text[a:b] for a, b in windows]
-        for (a, b), chunk, ents in zip(windows, chunks, self._entities(chunks)):
-            found = self._analyze(chunk, self._artifacts(chunk, ents), patient)
+        for (a, b), chunk, ents, tagged in zip(windows, chunks, self._entities(chunks), tag(chunks)):
+            found = self._analyze(chunk, self._artifacts(chunk, ents, tagged), patient)
             spans.extend(Span(s.start + a, s.end + a, s.label, s.score, s.source) for s in found)
         return merge_spans(spans)
 

@@ -33,19 +33,19 @@ def available() -> bool:
     return HASH_FILE.is_file() and (MODEL_DIR / "meta.json").is_file()
 
 
-@functools.lru_cache(maxsize=1)
-def load_tagger():  # type: ignore[no-untyped-def]
-    """The tagger as a spaCy ``Language``, after checking its content against the pinned hash."""
+@functools.lru_cache(maxsize=2)
+def load_tagger(folder: Path = MODEL_DIR, hash_file: Path = HASH_FILE):  # type: ignore[no-untyped-def]
+    """The tagger as a spaCy ``Language``, after checking the folder's content against the pinned hash."""
     import spacy
 
-    if not available():
-        raise ConfigError(f"the learned PHI tagger is missing from {MODEL_DIR}; run `make model` to train it")
-    expected = HASH_FILE.read_text(encoding="ascii").strip()
-    actual = folder_sha256(MODEL_DIR)
+    if not hash_file.is_file() or not (folder / "meta.json").is_file():
+        raise ConfigError(f"the learned PHI tagger is missing from {folder}; run `make model` to train it")
+    expected = hash_file.read_text(encoding="ascii").strip()
+    actual = folder_sha256(folder)
     if actual != expected:
-        raise ConfigError(f"{MODEL_DIR}: content hash {actual[:12]}... differs from the pinned {expected[:12]}...; "
+        raise ConfigError(f"{folder}: content hash {actual[:12]}... differs from the pinned {expected[:12]}...; "
                           "the tagger was changed outside its recipe (`make model` rewrites both)")
-    nlp = spacy.load(MODEL_DIR)
+    nlp = spacy.load(folder)
     nlp.max_length = max(nlp.max_length, 20_000_000)
     return nlp
 

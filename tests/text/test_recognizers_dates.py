@@ -72,6 +72,9 @@ FOUND = [
 
 #: (case, text) with no PHI at all
 NOT_PHI = [
+    ("murmur grade", "Grade 2/6 systolic murmur at LUSB."),
+    ("murmur after", "Soft 3/6 holosystolic murmur, unchanged."),
+    ("apgar", "Born at term, Apgar 8/9 per old records."),
     ("pressure support", "Remains on PS 5/5, FiO2 40%, tolerating well."),
     ("bipap after", "Placed on BiPAP 10/5 overnight, sats 95%."),
     ("peep after", "Remains vented, ac 500x12x.5/8 peep, suctioned."),

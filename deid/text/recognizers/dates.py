@@ -142,6 +142,10 @@ _BP_CONTEXT = re.compile(r"(?:\bbp|\bnbp|\babp|\bnibp|\bsbp|\bmap|\bcvp|\bpap|\b
 _RESP_WORDS = re.compile(r"\b(?:abgs?|gas|sats?|spont\w*|tv|vt|rr|tidal|breath\w*|weaning)\b", re.IGNORECASE)
 #: "PERRLA 3/3", "pupils 2/2": pupil sizes.
 _PUPIL_BEFORE = re.compile(r"\b(?:perrla?|perl|pupils?)\W*$", re.IGNORECASE)
+#: A graded finding or a score written as a fraction: "grade 2/6 systolic murmur", "Apgars 8/9".
+_GRADE_BEFORE = re.compile(r"\b(?:grade|gr|apgars?|murmurs?|sem|hsm|holosystolic|systolic|diastolic|rub)\W*$",
+                           re.IGNORECASE)
+_GRADE_AFTER = re.compile(r"\s*(?:murmurs?|sem|hsm|holosystolic|systolic|diastolic|ejection|apgars?)\b", re.IGNORECASE)
 #: What follows a fraction or a count: "1/2 NS", "4/4 strength", "4/4 bottles", "3/3 brisk".
 _FRACTION_AFTER = re.compile(r"\s*(?:ns|nss|n/s|normal saline|strength|bottles?|btls?|sets|brisk|mm)\b", re.IGNORECASE)
 #: A dilution or titre is written like a month/year ("1/2000 dilution", "titer 1/1280").
@@ -292,6 +296,8 @@ class DateRecognizer(PatternRecognizer):
             return False  # PERRLA 3/3
         if day == 10 and (_PAIN_BEFORE.search(before[-40:]) or _PAIN_AFTER.match(after)):
             return False  # CP 4/10, 10/10 angina
+        if day <= 10 and month <= day and (_GRADE_BEFORE.search(before[-16:]) or _GRADE_AFTER.match(after)):
+            return False  # grade 2/6 murmur, Apgar 8/9
         if day <= 10 and month <= day and _FRACTION_AFTER.match(after):
             return False  # 1/4 NS, 4/4 bottles
         if re.match(r"\s*(?:mmhg|mm\b|sec\b|%)", after, re.IGNORECASE):
