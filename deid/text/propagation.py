@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from deid.categories import Category
 from deid.text import lexicon
+from deid.text.recognizers.names import without_title
 from deid.text.spans import Span, merge_spans
 
 #: Categories whose values are propagated across notes.
@@ -68,6 +69,8 @@ class Propagator:
             if span.label not in CATEGORIES or span.score < MIN_SCORE:
                 continue
             value = text[span.start:span.end]
+            if span.label == Category.NAME.value:
+                value = without_title(value)  # a name span includes its title; the name alone is sought
             if not _teachable(value, span.label, allow):
                 continue
             folded = lexicon.fold(value)

@@ -109,6 +109,14 @@ def _match_case(template: str, value: str) -> str:
 
 @operator(TextAction.SURROGATE)
 def _surrogate(value: str, category: Category, ctx: Context) -> str:
+    if category is Category.NAME:
+        # A name span may start with its title ("Dr. Smith"): the title stays, and the surrogate is seeded by
+        # the name alone, so "Dr. Smith" and "Smith" get the same surrogate in every note of the patient.
+        from deid.text.recognizers.names import without_title
+
+        name = without_title(value)
+        if name != value:
+            return value[:len(value) - len(name)] + _surrogate(name, category, ctx)
     fake = _faker(ctx.locale, surrogate_seed(ctx.key, ctx.person, category.value, value.casefold().strip()))
     if category is Category.NAME:
         words = value.split()

@@ -73,3 +73,11 @@ def test_accented_text_keeps_offsets() -> None:
     texts = ["husband Berényi called", "BERÉNYI at bedside"]
     out = propagate(texts, [[_find(texts[0], "Berényi")], []], ["p", "p"])
     assert _values(texts[1], out[1]) == ["BERÉNYI"]
+
+
+def test_a_titled_name_teaches_the_name_alone() -> None:
+    texts = ["Dr. Quillonda aware of BP", "quillonda at bedside"]
+    start = texts[0].index("Dr.")
+    spans = [[Span(start, start + len("Dr. Quillonda"), "NAME", 0.85, "deid.name.v1:title")], []]
+    out = propagate(texts, spans, ["p1", "p1"])
+    assert _values(texts[1], out[1]) == ["quillonda"]

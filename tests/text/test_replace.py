@@ -48,6 +48,16 @@ def test_same_patient_same_surrogate_across_notes(detector: Detector, expert) ->
     assert other_key != a
 
 
+def test_a_titled_name_keeps_its_title_and_the_surrogate_of_the_name(expert) -> None:
+    replacer = Replacer(expert, KEY_A)
+    titled = "Seen by Dr. Lavely."
+    bare = "Lavely aware."
+    a = replacer.replace(titled, [Span(8, 18, "NAME", 0.85, "t")], "p1")[0]
+    b = replacer.replace(bare, [Span(0, 6, "NAME", 0.6, "t")], "p1")[0]
+    assert a.startswith("Seen by Dr. ") and "Lavely" not in a
+    assert a.removeprefix("Seen by Dr. ").removesuffix(".") == b.removesuffix(" aware.")
+
+
 @pytest.mark.parametrize(("value", "pattern"), [
     ("8/23", r"^\d{1,2}/\d{1,2}$"),
     ("08/23/2019", r"^\d{2}/\d{2}/\d{4}$"),

@@ -11,6 +11,7 @@ recognizer runs it itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -64,34 +65,92 @@ def _informative(word: str) -> bool:
     return zipf < KEEP_ZIPF
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether ``start`` opens a line or a sentence (a capital there is no evidence of a name)."""
+    before = text[max(0, start - 3):start].rstrip(" \t")
+    return not before or before[-1] in "\n.!?:;-*#>"
+
+
+def _known_identifier_word(word: str) -> bool:
+    """A common given or family name (Faker's locales) or a GeoNames place, not clinical nor everyday English.
+
+    The US Census lists are left out here: among their 88,000 rare surnames are many misspellings of
+    clinical words, which lower-case notes are full of.
+    """
+    from deid.text.recognizers.places import _city_names
+
+    folded = lexicon.fold(word)
+    if vocabulary.is_clinical(folded) or lexicon.english_zipf(folded) >= COMMON_ZIPF + 0.5:
+        return False
+    return folded in lexicon.core_names() or folded in _city_names()
+
+
+def _street_word(word: str) -> bool:
+    """A street type in any of the forms the address rules know (Street, Rd, Route, rue, -strasse ...)."""
+    from deid.text.recognizers.places import _STREET_PARTICLES, COMPOUND_STREET, STREET
+
+    folded = lexicon.fold(word)
+    return (re.fullmatch(STREET, folded, re.IGNORECASE) is not None or folded in _STREET_PARTICLES
+            or re.search(COMPOUND_STREET + "$", folded) is not None
+            or folded in {"route", "highway", "hwy", "rr", "cr", "county", "pike", "turnpike"})
+
+
 def plausible(text: str, found: Tagged) -> bool:
     """Whether a tagger finding survives the keep-list veto.
 
-    A finding made only of clinical words (ICD-10-CM, abbreviations, drugs, the allow-list) and everyday
-    English words is dropped; one made only of everyday words is kept when written capitalised inside a
-    line of a mixed-case note ("Sacred Heart"), where capitals are evidence. A name holds no digit, and
-    no finding runs past :data:`MAX_WORDS` words. Addresses keep their own look (a number
-    and street words), and a finding needs two letters.
+    Evidence the tagger's context reading must be backed by, by how the word is written:
+
+    - capitalised inside a sentence of a mixed-case note, every word: the capitals are evidence, and the
+      finding needs one word that is not clinical vocabulary (ICD-10-CM, abbreviations, drugs, the
+      allow-list) nor everyday English, or only everyday words ("Sacred Heart");
+    - otherwise (a lower-case or upper-case note, or a lower-case word): the finding needs a word of the
+      name lexicon or the gazetteer that is neither clinical nor everyday English. Unknown words in such
+      notes are far more often typing errors and shorthand than names, and are left to the cued rules.
+
+    Addresses keep their own look (a number and a street word), a name holds no digit, a finding needs
+    two letters and runs to at most :data:`MAX_WORDS` words.
     """
     value = text[found.start:found.end]
     if sum(c.isalpha() for c in value) < 2:
         return False
+    words = [w.strip(".,;:'\"()#") for w in value.split()]
+    words = [w for w in words if w and any(c.isalpha() for c in w)]
     if found.label == "ADDRESS":
-        return any(c.isdigit() for c in value)
+        return any(c.isdigit() for c in value) and any(_street_word(w) for w in words)
     if found.label == "NAME" and any(c.isdigit() for c in value):
         return False
-    words = [w.strip(".,;:'\"()") for w in value.split()]
-    words = [w for w in words if w and any(c.isalpha() for c in w)]
     if not words or len(words) > MAX_WORDS:
         return False
-    if any(_informative(w) for w in words):
-        return True
-    if any(vocabulary.is_clinical(w) for w in words):
-        return False
-    line = text[text.rfind("\n", 0, found.start) + 1:found.start]
     mixed_note = not text.isupper() and not text.islower()
-    capitalised = all(w[:1].isupper() and not w.isupper() for w in words)
-    return mixed_note and capitalised and bool(line.strip())
+    capitalised = all(w[:1].isupper() and not w.isupper() for w in words if len(w) > 2)
+    if mixed_note and capitalised and not _sentence_start(text, found.start):
+        if any(_informative(w) for w in words):
+            return True
+        # only everyday words, capitalised: a proper name of several words ("Sacred Heart"), never one word,
+        # never clinical words alone ("Cath Lab")
+        return len(words) > 1 and not all(vocabulary.is_clinical(w) for w in words)
+    return any(_known_identifier_word(w) for w in words)
+
+
+_WORD = re.compile(r"[^\s]+")
+
+
+def trim(text: str, found: Tagged) -> Tagged | None:
+    """The finding without trailing words that are clinical or everyday English, where the writing gives no
+    evidence they belong to it (an upper- or lower-case note, or a lower-case word): the tagger tends to run
+    a name on into the words after it ("DR LEVY GOOD RADIAL PULSES")."""
+    if found.label == "ADDRESS":
+        return found
+    mixed_note = not text.isupper() and not text.islower()
+    words = [(m.start() + found.start, m.end() + found.start) for m in _WORD.finditer(text[found.start:found.end])]
+    while len(words) > 1:
+        a, b = words[-1]
+        word = text[a:b].strip(".,;:'\"()#")
+        evidence = mixed_note and word[:1].isupper() and not word.isupper()
+        if evidence or _informative(word) or _known_identifier_word(word):
+            break
+        words.pop()
+    return Tagged(found.label, found.start, words[-1][1]) if words else None
 
 
 @register("deid.learned.v1")
@@ -115,9 +174,10 @@ class LearnedRecognizer(EntityRecognizer):
         found = getattr(nlp_artifacts, "learned", None)
         if found is None:
             found = tag([text])[0]
+        kept = [t for t in (trim(text, f) for f in found) if t is not None and plausible(text, t)]
         return [RecognizerResult(LABELS[f.label].value, f.start, f.end, SCORE,
                                  recognition_metadata={"rule": "learned", "recognizer_name": self.registered_name})
-                for f in found if plausible(text, f)]
+                for f in kept]
 
 
-__all__ = ["LABELS", "LearnedRecognizer", "Tagged", "plausible", "tag"]
+__all__ = ["LABELS", "LearnedRecognizer", "Tagged", "plausible", "tag", "trim"]

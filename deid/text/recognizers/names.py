@@ -5,7 +5,10 @@ names are found mainly by context: a title (Dr., Mrs., NP), a relation (daughter
 credential after the name (RN, MD), a clinical verb (aware, notified, paged) or a preposition of care
 (per, seen by, spoke with). Words in the name lexicon that are not everyday English are names anywhere.
 spaCy's named entities add what the rules miss, and a word found to be a name once is a name everywhere
-in the note.
+in the note. After the strongest cues ("thank you for seeing X", "seen in consult by X of cardiology",
+"read by X, MD") a word the keep-list does not keep (:mod:`deid.text.keeplist`) is a name whatever its case.
+A name after an honorific is reported with it ("Dr. Smith"; see :func:`without_title` for code that learns
+names from spans).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from deid.categories import Category
-from deid.text import lexicon
+from deid.text import keeplist, lexicon
 from deid.text.recognizers._tokens import Token, analyze_words
 from deid.text.registry import register
 
@@ -67,10 +70,38 @@ HEADER_CUE = re.compile(
     r"|(?:^|\n)\s*(?:dear|attn|attention|to|from|cc)\s+(?:(?:dr|mr|mrs|ms)\.?\s+)?$", re.IGNORECASE)
 
 
+#: Honorific titles: part of the name they stand before ("Dr. Smith" is one span; some gold standards
+#: include the title, and covering it never costs recall).
+HONORIFICS = frozenset("dr drs doctor mr mrs ms miss mister mstr prof professor".split())
+_HONORIFIC_BEFORE = re.compile(
+    r"(?<![\w])(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")(?:\.[ \t]{0,2}|[ \t]{1,2})$",
+    re.IGNORECASE)
+_HONORIFIC_PREFIX = re.compile(
+    r"(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")(?:\.[ \t]{0,2}|[ \t]{1,2})(?=\w)",
+    re.IGNORECASE)
+#: A letter's phrases after which a person is named: "thank you for seeing X".
+PERSON_PHRASE = re.compile(r"\bthank(?:s|\s+you)\s+for\s+(?:seeing|referring)\s+$", re.IGNORECASE)
+#: Rules that are evidence too weak to name a drug position a person ("Allegra 180 mg").
+_WEAK_EVIDENCE = frozenset({"lexicon", "capitalised", "spacy-ner", "propagated", "adjacent"})
+#: Rules whose finding of an allow-listed word the detector may veto: such a word is not widened to its title.
+_VETOED = _WEAK_EVIDENCE | {"cue-before", "verb-after"}
 #: A surname with an apostrophe after its first letter: O'Brien, D'Angelo.
 _APOSTROPHE_NAME = re.compile(r"[A-Za-z]'[A-Za-z]{2,}")
 #: Marks word ``i`` as a name with a score and the rule's name (the highest score wins).
 Mark = Callable[[int, float, str], None]
+
+
+def title_start(text: str, start: int) -> int | None:
+    """Where an honorific title right before ``start`` begins ("Dr. " or "MRS " before a name), else None."""
+    match = _HONORIFIC_BEFORE.search(text, max(0, start - 14), start)
+    return match.start() if match else None
+
+
+def without_title(value: str) -> str:
+    """``value`` without a leading honorific ("Dr. Smith" -> "Smith"): a name span includes its title, and
+    code that learns names from spans (propagation to other notes) should learn the name alone."""
+    match = _HONORIFIC_PREFIX.match(value)
+    return value[match.end():] if match and match.end() < len(value) else value
 
 
 def _plain_gap(gap: str) -> bool:
@@ -111,13 +142,34 @@ class NameRecognizer(EntityRecognizer):
         if style == "mixed":
             self._add_ner(nlp_artifacts, tokens, mark)
         self._extend_and_propagate(tokens, style, hits)
-        for i in [i for i in hits if self._not_a_name_letter(text, tokens, i, hits)]:
+        for i in [i for i in hits if self._not_a_name_letter(text, tokens, i, hits)
+                  or (hits[i][1] in _WEAK_EVIDENCE and keeplist.followed_by_dose(text, tokens[i].end))]:
             del hits[i]
-        return [
+        results = [
             RecognizerResult(Category.NAME.value, tokens[i].start, tokens[i].end, score,
                              recognition_metadata={"rule": why})
             for i, (score, why) in sorted(hits.items())
         ]
+        return results + self._with_titles(text, tokens, hits)
+
+    @staticmethod
+    def _with_titles(text: str, tokens: Sequence[Token], hits: dict[int, tuple[float, str]]) -> list[RecognizerResult]:
+        """The first word of each name that follows an honorific, widened to start at the title.
+
+        The widened result scores a hair below the word's own, so Presidio keeps both: the word alone is
+        what in-note propagation learns ("Smith" elsewhere), and the overlapping pair merges into one span
+        ("Dr. Smith"), so precision counts it once. A clinical word found by a weak rule is not widened: the
+        allow-list's veto of the word must not leave its title behind as a span.
+        """
+        widened = []
+        for i, (score, why) in sorted(hits.items()):
+            tok = tokens[i]
+            start = title_start(text, tok.start)
+            if start is None or (i and (i - 1) in hits) or (tok.is_allowed and why in _VETOED):
+                continue
+            widened.append(RecognizerResult(Category.NAME.value, start, tok.end, score - 0.001,
+                                            recognition_metadata={"rule": why}))
+        return widened
 
     # -- cues: each reads the word at ``i`` and its neighbours and marks the words it finds ----------
 
@@ -137,11 +189,15 @@ class NameRecognizer(EntityRecognizer):
         tok, prev = tokens[i], tokens[i - 1] if i else None
         if prev is None or not (prev.folded in TITLES or prev.folded in RELATIONS) or not self._joinable_cue(prev, tok):
             return
+        if re.search(r"\d[ \t]*$", prev.gap):
+            return  # "#16 FR FOLEY", "14fr coude": a title word right after a number is a unit
         # "dr green aware" in a mixed-case note: a writer who did not capitalise the title did not
         # capitalise the name either, so the pair reads as lower-case text
         cue_style = "lower" if style == "mixed" and prev.text.islower() and tok.text.islower() else style
-        weak = prev.folded in AMBIGUOUS_TITLES or prev.folded in RELATIONS
-        ambiguous = prev.folded in AMBIGUOUS_TITLES
+        # "Ms." written as a title is one; "MS" may be mental status or multiple sclerosis
+        courtesy = prev.text == "Ms" and tok.gap.startswith(".") and tok.is_title
+        weak = (prev.folded in AMBIGUOUS_TITLES and not courtesy) or prev.folded in RELATIONS
+        ambiguous = prev.folded in AMBIGUOUS_TITLES and not courtesy
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         verb_next = after is not None and after.folded in ACTION_VERBS and _plain_gap(after.gap)
         if tok.is_initial and weak and not (tok.gap and after is not None and after.gap.startswith(".")):
@@ -189,6 +245,42 @@ class NameRecognizer(EntityRecognizer):
             and lexicon.english_zipf(tok.folded) < 4.8
         if self._namey(tok, style, strict=True, lexical=True) or per_name:
             self._take_forward(tokens, i, style, mark, 0.6, "cue-before", need_first=not per_name)
+
+    def _person_phrase(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """Strong cues whose name is judged by the keep-list: "thank you for seeing X", "seen in consult by X of
+        cardiology", "read by X, MD on 3/4". In a note without capitals nothing else tells these names apart,
+        so a word that is no known vocabulary (see :func:`deid.text.keeplist.keeps`) is taken."""
+        tok, prev = tokens[i], tokens[i - 1] if i else None
+        if prev is None:
+            return
+        phrase = PERSON_PHRASE.search(text, max(0, tok.start - 40), tok.start) is not None
+        if not phrase and not (prev.folded == "by" and _plain_gap(tok.gap)):
+            return
+        end = i
+        while end < len(tokens) and end - i < 3 and (end == i or _plain_gap(tokens[end].gap)) and (
+                self._keeplist_name(tokens[end], style)
+                or (tokens[end].is_initial and tokens[end].text.isupper() and end + 1 < len(tokens)
+                    and tokens[end + 1].gap.startswith("."))):
+            end += 1
+        if end == i or all(tokens[k].is_initial for k in range(i, end)):
+            return
+        after = tokens[end] if end < len(tokens) else None
+        closed = after is not None and (
+            (after.folded == "of" and _plain_gap(after.gap) and end + 1 < len(tokens))
+            or (after.folded in CREDENTIALS and re.fullmatch(r",[ \t]*", after.gap) is not None))
+        if phrase or closed:
+            for k in range(i, end):
+                mark(k, 0.8, "keeplist")
+
+    def _keeplist_name(self, tok: Token, style: str) -> bool:
+        """A word in a name position that is a name: a known name that is no everyday word, or a word the
+        keep-list does not keep (no English, drug, clinical word or abbreviation)."""
+        if tok.is_initial or tok.folded in CUE_WORDS or tok.folded in BEFORE_CUES or tok.folded in ACTION_VERBS \
+                or tok.folded in AFTER_VERBS or not (tok.text.isalpha() or _APOSTROPHE_NAME.fullmatch(tok.text)):
+            return False
+        if tok.is_name_word and not tok.is_allowed and lexicon.english_zipf(tok.bare) < 4.8:
+            return True
+        return not keeplist.keeps(tok.text, mixed_case=style == "mixed")
 
     def _verb_after(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
         """A clinical verb after: "WELCH AWARE", "Dr X notified"."""
@@ -249,8 +341,8 @@ class NameRecognizer(EntityRecognizer):
             mark(i, 0.5, "capitalised")
 
     #: Every cue, in the order they run (a later, higher score replaces an earlier one).
-    _CUES = (_relations, _title_or_relation, _header, _credential, _cue_before, _verb_after, _initials,
-             _given_and_surname, _initial_and_surname, _lexicon_word)
+    _CUES = (_relations, _title_or_relation, _header, _credential, _cue_before, _person_phrase, _verb_after,
+             _initials, _given_and_surname, _initial_and_surname, _lexicon_word)
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -260,7 +352,7 @@ class NameRecognizer(EntityRecognizer):
         the pronoun 'I' before a verb, or 'x' before a count ('x 2').
 
         Letters joined by periods or slashes without spaces are an abbreviation, unless a found name follows
-        them ('J.R. Smith').
+        them ('J.R. Smith') or they fill a header field ('Re: J.R.').
         """
         tok = tokens[i]
         if not tok.is_initial:
@@ -275,6 +367,12 @@ class NameRecognizer(EntityRecognizer):
         joined_before = i > 0 and tokens[i - 1].is_initial and re.fullmatch(r"[./&]", tok.gap) is not None
         joined_after = nxt is not None and nxt.is_initial and re.fullmatch(r"[./&]", nxt.gap) is not None
         if not (joined_before or joined_after):
+            return False
+        first = i
+        while first > 0 and tokens[first - 1].is_initial and tokens[first].gap == ".":
+            first -= 1
+        if hits.get(first, (0.0, ""))[1] == "header" and all(
+                t.gap == "." for t in tokens[first + 1:i + 1]) and (nxt is None or nxt.gap != "/"):
             return False
         k = i
         while k + 1 < len(tokens) and tokens[k + 1].is_initial and re.fullmatch(r"[./&]", tokens[k + 1].gap):
@@ -380,6 +478,15 @@ class NameRecognizer(EntityRecognizer):
                         and (nxt.folded in ACTION_VERBS or nxt.folded in AFTER_VERBS))
 
     @staticmethod
+    def _ends_name(tok: Token, style: str) -> bool:
+        """A word that cannot continue a name already begun: an abbreviation ('MRN', 'DOB', 'NPI') or, in a
+        mixed-case note, an everyday word; a known name or an initial always may."""
+        if tok.is_initial or tok.is_name_word:
+            return False
+        mixed = style == "mixed"
+        return keeplist.looks_like_abbreviation(tok.text, mixed) or (mixed and tok.is_common)
+
+    @staticmethod
     def _later_name_word(tok: Token) -> bool:
         """A second or third word of a cued name: a lexicon name or a word English does not know, never a
         clinical term ('Dr Ronayne good pedal pulses', 'Dr. Chung and neo')."""
@@ -440,6 +547,8 @@ class NameRecognizer(EntityRecognizer):
                 taken == 0 or (tokens[j - 1].is_initial and self._later_name_word(tok)))
             if taken and (tok.folded in ACTION_VERBS or tok.folded in AFTER_VERBS or tok.folded in CREDENTIALS):
                 break  # "Dr Kearns paged": the name has ended
+            if taken and self._ends_name(tok, style):
+                break  # "Patient: Jane Roe  MRN 123", "Name: Jane  Medical Record Number"
             if taken and style != "mixed" and not tokens[j - 1].is_initial and not (
                     self._later_name_word(tok) or (tok.is_core_name and not tok.is_common)):
                 break  # "DR BURKE RENAL CONSULT": without capitals, only a name word continues a name
@@ -482,8 +591,8 @@ class NameRecognizer(EntityRecognizer):
                     continue
                 if not tok.is_title or (tok.is_common and not tok.is_name_word):
                     continue
-                if not tok.is_name_word and len(ent) < 2:
-                    continue
+                if not tok.is_name_word and sum(w.is_alpha for w in ent) < 2:
+                    continue  # one word and a number ("Troponin 0.1") is no two-word name
                 mark(k, 0.5, "spacy-ner")
 
     def _extend_and_propagate(self, tokens: Sequence[Token], style: str, hits: dict[int, tuple[float, str]]) -> None:
