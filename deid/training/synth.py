@@ -468,8 +468,8 @@ NURSING = (
     "md {last} paged, no new orders. ", "a: {clinical} p: {clinical} ", "plan: {clinical} ",
 )
 
-CALL = ("Telephone encounter {date}:\n", "Phone call from {rel} {full} on {date}. ", "Called pt at {phone}; "
-        "left message with {rel} {first}. ", "Spoke with {full} from {fac} re: records. ",
+CALL = ("Telephone encounter {date}:\n", "Phone call from {rel} {full} on {date}. ",
+        "Called pt at {phone}; left message with {rel} {first}. ", "Spoke with {full} from {fac} re: records. ",
         "Call from {dr} office ({fac}). ", "Message from pharmacy at {fac}. ")
 
 RADIOLOGY = ("EXAM: CT chest {date}\n", "COMPARISON: {date} at {fac}.\n", "FINDINGS: {clinical}\n",
