@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from deid.cli._common import handle_errors, out
-from deid.keys import generate_keys
 
 keys_app = typer.Typer(help="Create the secrets a production run needs.", no_args_is_help=True)
 
@@ -19,6 +18,8 @@ def generate_cli(directory: Path = typer.Argument(..., help="Folder to write the
 
     Keep the folder out of any release; give consumers only signing.pub.
     """
+    from deid.keys import generate_keys
+
     paths = generate_keys(directory)
     for name, path in paths.items():
         out.print(f"wrote {path}", highlight=False)

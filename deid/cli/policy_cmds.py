@@ -8,7 +8,6 @@ import typer
 
 from deid.cli._common import err, handle_errors, out
 from deid.errors import PolicyError
-from deid.policy import load_policy, policy_json_schema
 
 policy_app = typer.Typer(help="Validate policy files and print their JSON Schema.", no_args_is_help=True)
 
@@ -19,6 +18,8 @@ def validate_cli(
     files: list[Path] = typer.Argument(..., help="Policy YAML files to validate."),
 ) -> None:
     """Validate policy files; print each problem as `FILE: [key.path] message`. Exit 3 if any fails."""
+    from deid.policy import load_policy
+
     failed: list[str] = []
     for path in files:
         try:
@@ -37,6 +38,8 @@ def validate_cli(
 @handle_errors
 def schema_cli() -> None:
     """Print the JSON Schema of policy files (generated from the models)."""
+    from deid.policy import policy_json_schema
+
     typer.echo(policy_json_schema())
 
 

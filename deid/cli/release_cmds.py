@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from deid.cli._common import err, handle_errors, out, progress
-from deid.pipeline import pipeline_json_schema, resolve_plan
-from deid.release import verify_release
 
 pipeline_app = typer.Typer(help="Pipeline files: print their JSON Schema.", no_args_is_help=True)
 
@@ -18,6 +16,8 @@ pipeline_app = typer.Typer(help="Pipeline files: print their JSON Schema.", no_a
 @handle_errors
 def pipeline_schema_cli() -> None:
     """Print the JSON Schema of pipeline files (generated from the models)."""
+    from deid.pipeline import pipeline_json_schema
+
     typer.echo(pipeline_json_schema())
 
 
@@ -36,6 +36,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     ) -> None:
         """Resolve and validate a pipeline file and print the plan, without touching data."""
+        from deid.pipeline import resolve_plan
+
         plan = resolve_plan(pipeline, key_dir, demo_keys=demo_keys, data_root=data_root)
         if as_json:
             typer.echo(plan.model_dump_json(indent=2))
@@ -78,6 +80,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Check a release's signature, file hashes, audit chain and verdict; exit 0 only if all hold (else 9)."""
+        from deid.release import verify_release
+
         result = verify_release(release, public_key, purpose=purpose)
         if as_json:
             typer.echo(result.model_dump_json(indent=2))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from deid.cli._common import handle_errors, out
 from deid.errors import PrivacyThresholdError
-from deid.policy import load_policy
-from deid.risk.anonymizer import anonymize_file
-from deid.risk.assess import assess_file
-from deid.risk.report import AnonymizationReport, RiskReport
+
+if TYPE_CHECKING:
+    from deid.risk.report import AnonymizationReport, RiskReport
 
 
 def _pct(value: float | None) -> str:
@@ -100,6 +100,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Measure re-identification risk of a table (k, prosecutor, journalist, marketer, l, t)."""
+        from deid.policy import load_policy
+        from deid.risk.assess import assess_file
+
         report = assess_file(
             table,
             load_policy(policy),
@@ -142,6 +145,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Generalize and suppress a table until the policy's privacy models hold, with the least loss."""
+        from deid.policy import load_policy
+        from deid.risk.anonymizer import anonymize_file
+
         report = anonymize_file(
             table,
             output,

@@ -7,10 +7,6 @@ from pathlib import Path
 import typer
 
 from deid.cli._common import handle_errors, out, progress
-from deid.keys import KeySet, load_keys
-from deid.policy import load_policy
-from deid.text import Detector
-from deid.text.jobs import detect_file, scrub_file, worker_count
 
 DEFAULT_POLICY = Path("policies/safe-harbor.yaml")
 
@@ -29,6 +25,10 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(0, help="Processes to use; 0: every core for inputs over 2 MB, else one."),
     ) -> None:
         """Find PHI spans in notes and write one JSON line per document: doc_id and spans."""
+        from deid.policy import load_policy
+        from deid.text import Detector
+        from deid.text.jobs import detect_file, worker_count
+
         detector = Detector.from_policy(load_policy(policy)) if policy else Detector.default()
         with progress("detecting") as advance:
             summary = detect_file(input_path, output, detector, id_column=id_column, text_column=text_column,
@@ -51,6 +51,11 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(0, help="Processes to use; 0: every core for inputs over 2 MB, else one."),
     ) -> None:
         """Replace PHI in notes as the policy says (tag, surrogate, pseudonym, date shift, year only)."""
+        from deid.keys import KeySet, load_keys
+        from deid.policy import load_policy
+        from deid.text import Detector
+        from deid.text.jobs import scrub_file, worker_count
+
         loaded = load_policy(policy)
         keys = KeySet.demo_keys() if demo_keys else load_keys(key_dir, need_signing=False)
         with progress("scrubbing") as advance:

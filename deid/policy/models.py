@@ -89,6 +89,12 @@ class TextPolicy(StrictModel):
     min_score: float = Field(
         ge=0.0, le=1.0, description="Spans scored below this are not replaced (0 keeps every candidate)."
     )
+    max_note_chars: int = Field(
+        ge=1,
+        description="Longest note accepted, in characters. A longer note stops detection with an input error "
+        "(exit 4) that names the document's position and length, never its text. Detection time grows "
+        "linearly with a note's length and its memory does not; the limit bounds how long one note may take.",
+    )
     categories: dict[Category, TextRule] = Field(
         description="Action per PHI category; every category must be listed."
     )

@@ -7,8 +7,11 @@ never by dropping a category. Overlapping findings are merged (:func:`deid.text.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -17,7 +20,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from deid.categories import Category
 from deid.errors import InputError
 from deid.policy import Policy
-from deid.text import lexicon
+from deid.text import lexicon, vocabulary
 from deid.text.nlp import load_pipeline
 from deid.text.recognizers.learned import Tagged, tag
 from deid.text.recognizers.patient import PatientRecognizer
@@ -40,6 +43,18 @@ DEFAULT_MIN_SCORE = 0.3
 #: Presidio's duplicate removal is quadratic in the findings of one call), so time stays linear.
 WINDOW = 6_000
 OVERLAP = 300
+#: A long text's windows go through NER, the learned tagger and the recognizers this many at a time, and
+#: only their spans are kept, so memory stays bounded whatever the text's length (NER over every window of
+#: a 1 MB text in one ``nlp.pipe`` call held gigabytes of activations).
+LONG_GROUP = 8
+#: A text at least this long has its window groups shared among forked worker processes (they inherit the
+#: loaded detector) when more than one core is free; see :attr:`DetectorConfig.long_text_workers`.
+PARALLEL_CHARS = 100_000
+#: The longest text accepted by default (characters); policies set their own (``text.max_note_chars``).
+DEFAULT_MAX_CHARS = 10_000_000
+#: NER windows per ``nlp.pipe`` batch: the batch's activations are the detector's largest allocation (256
+#: windows of a dense note held ~300 MB more than 64 do); entities do not depend on the batch.
+NER_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,11 @@ class DetectorConfig:
     min_score: float = DEFAULT_MIN_SCORE
     allow_list: tuple[str, ...] = ()
     batch_size: int = 32
+    #: A text longer than this (characters) is refused with an :class:`InputError` naming its index and length.
+    max_chars: int = DEFAULT_MAX_CHARS
+    #: Processes sharing one text of :data:`PARALLEL_CHARS` or more: 0 every free core, 1 this process only.
+    #: Never more than one inside a worker process (``deid detect --workers`` already uses every core).
+    long_text_workers: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +122,38 @@ def ner_windows(text: str) -> list[tuple[int, int]]:
         else:
             spans.append((a, b))
     return spans
+
+
+def long_windows(text: str) -> list[tuple[int, int]]:
+    """The windows of a long text: at most :data:`WINDOW` characters, cut at a space in their second half,
+    each starting at a space within :data:`OVERLAP` characters before the previous one's end."""
+    windows: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + WINDOW)
+        if end < len(text):
+            cut = text.rfind(" ", start + WINDOW // 2, end)
+            end = cut if cut > start else end
+        windows.append((start, end))
+        if end == len(text):
+            break
+        back = text.rfind(" ", end - OVERLAP, end)
+        start = back + 1 if back > start else end
+    return windows
+
+
+#: The detector of a worker process that :meth:`Detector._detect_long` forked (inherited, never pickled).
+_WORKER_DETECTOR: Detector | None = None
+
+
+def _use_detector(detector: Detector) -> None:
+    global _WORKER_DETECTOR
+    _WORKER_DETECTOR = detector
+
+
+def _detect_windows_in_worker(task: tuple[list[str], list[int], PatientIdentifiers | None]) -> list[Span]:
+    assert _WORKER_DETECTOR is not None, "worker started without a detector"
+    return _WORKER_DETECTOR._detect_windows(*task)
 
 
 class _ArtifactsEngine(NlpEngine):
@@ -169,7 +221,8 @@ class Detector:
     @classmethod
     def from_policy(cls, policy: Policy) -> Detector:
         """A detector configured by the policy's ``text`` section."""
-        return cls(DetectorConfig(policy.text.model, policy.text.min_score, tuple(policy.text.allow_list)))
+        return cls(DetectorConfig(policy.text.model, policy.text.min_score, tuple(policy.text.allow_list),
+                                  max_chars=policy.text.max_note_chars))
 
     @classmethod
     def default(cls) -> Detector:
@@ -185,6 +238,12 @@ class Detector:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise InputError(f"detect: text {i} is {type(text).__name__}, not a string")
+            if len(text) > self.config.max_chars:
+                error = InputError(f"detect: text {i} has {len(text):,} characters, over the limit of "
+                                   f"{self.config.max_chars:,} (the policy's text.max_note_chars); split it or "
+                                   "raise the limit")
+                error.index, error.length = i, len(text)  # type: ignore[attr-defined]  # for callers with ids
+                raise error
         out: list[list[Span]] = [[] for _ in texts]
         short = [i for i, t in enumerate(texts) if len(t) <= WINDOW]
         entities = self._entities([texts[i] for i in short])
@@ -221,7 +280,7 @@ class Detector:
         windows = [ner_windows(t) for t in texts]
         flat = [(i, a, b) for i, spans in enumerate(windows) for a, b in spans]
         found: list[list[Entity]] = [[] for _ in texts]
-        docs = self.nlp_engine.nlp.pipe((texts[i][a:b] for i, a, b in flat), batch_size=256)
+        docs = self.nlp_engine.nlp.pipe((texts[i][a:b] for i, a, b in flat), batch_size=NER_BATCH)
         for (i, a, _b), doc in zip(flat, docs):
             for ent in doc.ents:
                 found[i].append(Entity(ent.label_, ent.start_char + a, ent.end_char + a, ent.text,
@@ -229,25 +288,40 @@ class Detector:
         return found
 
     def _detect_long(self, text: str, patient: PatientIdentifiers | None) -> list[Span]:
-        """A long text in overlapping windows cut at white space, through ``nlp.pipe``; spans are merged."""
-        windows: list[tuple[int, int]] = []
-        start = 0
-        while start < len(text):
-            end = min(len(text), start + WINDOW)
-            if end < len(text):
-                cut = text.rfind(" ", start + WINDOW // 2, end)
-                end = cut if cut > start else end
-            windows.append((start, end))
-            if end == len(text):
-                break
-            back = text.rfind(" ", end - OVERLAP, end)
-            start = back + 1 if back > start else end
+        """A long text in overlapping windows cut at white space, :data:`LONG_GROUP` windows at a time (on
+        several processes for a text of :data:`PARALLEL_CHARS` or more); spans are merged."""
+        windows = long_windows(text)
+        groups = [windows[k:k + LONG_GROUP] for k in range(0, len(windows), LONG_GROUP)]
+        tasks = [([text[a:b] for a, b in group], [a for a, _ in group], patient) for group in groups]
+        workers = self._long_workers(len(text), len(groups))
+        if workers <= 1:
+            found = [self._detect_windows(*task) for task in tasks]
+        else:
+            # Forked workers inherit this detector (the initializer's arguments are not pickled under fork).
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_use_detector, initargs=(self,)) as pool:
+                found = list(pool.map(_detect_windows_in_worker, tasks))
+        return merge_spans(span for spans in found for span in spans)
+
+    def _detect_windows(self, chunks: list[str], starts: list[int], patient: PatientIdentifiers | None
+                        ) -> list[Span]:
+        """Spans of a few windows of a long text (``chunks[k]`` starts at ``starts[k]``), in text offsets."""
         spans: list[Span] = []
-        chunks = [text[a:b] for a, b in windows]
-        for (a, b), chunk, ents, tagged in zip(windows, chunks, self._entities(chunks), tag(chunks)):
+        for a, chunk, ents, tagged in zip(starts, chunks, self._entities(chunks), tag(chunks)):
             found = self._analyze(chunk, self._artifacts(chunk, ents, tagged), patient)
             spans.extend(Span(s.start + a, s.end + a, s.label, s.score, s.source) for s in found)
-        return merge_spans(spans)
+        return spans
+
+    def _long_workers(self, length: int, groups: int) -> int:
+        """Processes for one long text: one below :data:`PARALLEL_CHARS`, inside a worker process, or where
+        fork is unavailable; else :attr:`DetectorConfig.long_text_workers` (0: every free core)."""
+        if length < PARALLEL_CHARS or groups < 2 or multiprocessing.parent_process() is not None \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+        wanted = self.config.long_text_workers
+        if wanted <= 0:
+            wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return max(1, min(wanted, groups))
 
     def _analyze(self, text: str, artifacts: NlpArtifacts, patient: PatientIdentifiers | None) -> list[Span]:
         if not text.strip():
@@ -295,6 +369,9 @@ class Detector:
         if rule_name in WEAK_RULES and value in self._allow and result.entity_type in {Category.NAME.value, Category.LOCATION.value,
                                                            Category.FACILITY.value}:
             return None
+        if (rule_name in WEAK_RULES and result.entity_type == Category.NAME.value and len(value.split()) == 1
+                and vocabulary.before_eponym_head(text, end)):
+            return None  # "Bruce protocol", "Duke treadmill score": an eponym, not a person
         metadata = result.recognition_metadata or {}
         source = metadata.get("recognizer_name", "deid")
         rule = metadata.get("rule")

