@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from deid.corpus.gold import PredSpan, read_gold
 from deid.corpus.evaluate import evaluate_corpus
+from deid.corpus.gold import PredSpan, read_gold
 from deid.corpus.scoring import score_documents
 from deid.corpus.split import Split
 from deid.text import Detector
