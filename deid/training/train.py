@@ -84,7 +84,7 @@ def content_hash(folder: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--train-docs", type=int, default=12000)
+    parser.add_argument("--train-docs", type=int, default=8000)
     parser.add_argument("--dev-docs", type=int, default=800)
     parser.add_argument("--test-docs", type=int, default=800)
     parser.add_argument("--seed", type=int, default=20261202)

@@ -1,12 +1,12 @@
 """The project's own leak gate: a generated planted corpus, scrubbed by the shipped detector, must not leak.
 
-Fails when strict (leak-free) recall drops below 0.99 or when any planted SSN, MRN, phone, e-mail, URL or IP
+Fails when strict (leak-free) recall drops below 0.995 or when any planted SSN, MRN, phone, e-mail, URL or IP
 address survives. Detection runs as a production run does: configured by the Safe Harbor policy, with each
 patient's own records (record-aware scrubbing). Rerun by hand with::
 
     deid corpus generate /tmp/gate --patients 40 --notes-per-patient 4 --seed 2024
     deid corpus evaluate /tmp/gate/gold.jsonl --policy policies/safe-harbor.yaml --records /tmp/gate \\
-        --min-recall 0.99
+        --min-recall 0.995
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from deid.corpus import evaluate_corpus, generate_corpus
 from deid.corpus.evaluate import leak_line
 
-MIN_STRICT_RECALL = 0.99
+MIN_STRICT_RECALL = 0.995
 NEVER_LEAK = ("SSN", "MRN", "PHONE", "EMAIL", "URL", "IP_ADDRESS")
 
 
