@@ -63,8 +63,8 @@ class EvaluationReport(BaseModel):
         failed = [t for t in self.thresholds if not t.passed]
         if failed:
             detail = "; ".join(f"{t.name} {t.value:.4f} < {t.minimum}" for t in failed)
-            leaked = sum(row.leaks for row in self.scores.per_label)
-            raise LeakError(f"{self.gold}: evaluation below threshold ({detail}); {leaked} gold span(s) leaked")
+            raise LeakError(f"{self.gold}: evaluation below threshold ({detail}); {self.scores.leaked} gold span(s) "
+                            "leaked")
 
 
 def _sha256(path: Path) -> str:
@@ -168,13 +168,12 @@ def render_text(report: EvaluationReport, max_leaks: int = 50) -> str:
         lines.append(f"{row.label:<22}{row.gold_spans:>7}{row.span_recall:>10.4f}{row.strict_recall:>12.4f}"
                      f"{row.char_recall:>10.4f}{row.leaks:>7}")
     if report.split is Split.SEALED:
-        lines.append(f"leaks: {sum(row.leaks for row in s.per_label)} (sealed split: not listed)")
+        lines.append(f"leaks: {s.leaked} (sealed split: not listed)")
         lines.extend(f"{'PASS' if t.passed else 'FAIL'}: {t.name} {t.value:.4f} >= {t.minimum}"
                      for t in report.thresholds)
         return "\n".join(lines)
-    total = sum(row.leaks for row in s.per_label)
-    hidden = f" ({total - len(s.leaks)} of sealed patients not listed)" if total > len(s.leaks) else ""
-    lines.append(f"leaks: {total}{hidden}")
+    hidden = f" ({s.leaked - len(s.leaks)} of sealed patients not listed)" if s.leaked > len(s.leaks) else ""
+    lines.append(f"leaks: {s.leaked}{hidden}")
     lines.extend(f"  {leak_line(leak)}" for leak in s.leaks[:max_leaks])
     if len(s.leaks) > max_leaks:
         lines.append(f"  ... and {len(s.leaks) - max_leaks} more (all of them are in the JUnit file)")

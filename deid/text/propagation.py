@@ -47,8 +47,8 @@ def _teachable(value: str, label: str, allow: frozenset[str]) -> bool:
         return False
     capitalised = value[:1].isupper() and not value.isupper()
     if label == Category.NAME.value:
-        names = lexicon.first_names() | lexicon.last_names()
-        return capitalised or any(w in names for w in words)
+        first, last = lexicon.first_names(), lexicon.last_names()
+        return capitalised or any(w in first or w in last for w in words)
     return capitalised
 
 
@@ -62,16 +62,18 @@ class Propagator:
     #: How often each (person or None, value) was found by detection: the evidence a value is an identifier.
     found: dict[tuple[str | None, str], int] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._never = self.allow | lexicon.clinical_allow()
+
     def learn(self, person: str | None, text: str, spans: Sequence[Span]) -> None:
         """Remember the confident findings of one note of ``person`` (``None``: a note of nobody known)."""
-        allow = self.allow | lexicon.clinical_allow()
         for span in spans:
             if span.label not in CATEGORIES or span.score < MIN_SCORE:
                 continue
             value = text[span.start:span.end]
             if span.label == Category.NAME.value:
                 value = without_title(value)  # a name span includes its title; the name alone is sought
-            if not _teachable(value, span.label, allow):
+            if not _teachable(value, span.label, self._never):
                 continue
             folded = lexicon.fold(value)
             self.found[(person, folded)] = self.found.get((person, folded), 0) + 1

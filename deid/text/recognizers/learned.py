@@ -20,6 +20,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from deid.categories import Category
 from deid.text import lexicon, vocabulary
 from deid.text.model import available, load_tagger
+from deid.text.recognizers.places import _STREET_PARTICLES, COMPOUND_STREET, STREET, _city_names
 from deid.text.registry import register
 
 #: The tagger's labels and the categories they report.
@@ -33,6 +34,13 @@ COMMON_ZIPF = 4.0
 KEEP_ZIPF = 3.0
 #: Names, places and facilities longer than this are run-on text, not an identifier.
 MAX_WORDS = 6
+#: Rural route words that the street rules' suffixes do not hold ("8531 County Road 12", "RR 2").
+RURAL_ROUTES = frozenset({"route", "highway", "hwy", "rr", "cr", "county", "pike", "turnpike"})
+_STREET_TYPE = re.compile(STREET, re.IGNORECASE)
+_COMPOUND_STREET_END = re.compile(COMPOUND_STREET + "$", re.IGNORECASE)
+_WORD = re.compile(r"[^\s]+")
+#: A decimal value right after a finding makes it the name of a measurement.
+_MEASURED = re.compile(r"\s*[:=]?\s*\d+\.\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +86,6 @@ def _known_identifier_word(word: str) -> bool:
     The US Census lists are left out here: among their 88,000 rare surnames are many misspellings of
     clinical words, which lower-case notes are full of.
     """
-    from deid.text.recognizers.places import _city_names
-
     folded = lexicon.fold(word)
     if vocabulary.is_clinical(folded) or lexicon.english_zipf(folded) >= KEEP_ZIPF:
         return False
@@ -88,12 +94,9 @@ def _known_identifier_word(word: str) -> bool:
 
 def _street_word(word: str) -> bool:
     """A street type in any of the forms the address rules know (Street, Rd, Route, rue, -strasse ...)."""
-    from deid.text.recognizers.places import _STREET_PARTICLES, COMPOUND_STREET, STREET
-
     folded = lexicon.fold(word)
-    return (re.fullmatch(STREET, folded, re.IGNORECASE) is not None or folded in _STREET_PARTICLES
-            or re.search(COMPOUND_STREET + "$", folded) is not None
-            or folded in {"route", "highway", "hwy", "rr", "cr", "county", "pike", "turnpike"})
+    return (_STREET_TYPE.fullmatch(folded) is not None or folded in _STREET_PARTICLES
+            or _COMPOUND_STREET_END.search(folded) is not None or folded in RURAL_ROUTES)
 
 
 def plausible(text: str, found: Tagged) -> bool:
@@ -134,10 +137,6 @@ def plausible(text: str, found: Tagged) -> bool:
         return len(words) > 1 and not all(vocabulary.is_clinical(w) for w in words)
     return any(_known_identifier_word(w) for w in words)
 
-
-_WORD = re.compile(r"[^\s]+")
-#: A decimal value right after a finding makes it the name of a measurement.
-_MEASURED = re.compile(r"\s*[:=]?\s*\d+\.\d")
 
 
 def trim(text: str, found: Tagged) -> Tagged | None:
