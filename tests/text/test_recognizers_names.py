@@ -11,6 +11,16 @@ from deid.text import Detector, keeplist
 from deid.text.recognizers.names import NameRecognizer
 
 NAMES = [
+    ("subject of an age phrase, eponym surname", "HPI:\nSamantha Barrett is a 24-year-old woman with", ["Samantha", "Barrett"]),
+    ("subject of an age phrase, word surname", "HISTORY:\nBrown is a 48-year-old man with", ["Brown"]),
+    ("dotted initials before an age, caps", "PT J.M. IS A 82 YO M, MRN 12.", ["J", "M"]),
+    ("lower-case name before an age", "pt quorvin telsa is a 79 yo m. neuro: intact", ["quorvin", "telsa"]),
+    ("initials before an age", "HPI:\nJE is a 69-year-old man with", ["JE"]),
+    ("lower-case name in a patient header", "Name: michael brown  Medical Record Number: 1", ["michael", "brown"]),
+    ("eponym surname in a Re: field", "Re: Rebecca Fowler, DOB 3/15", ["Rebecca", "Fowler"]),
+    ("initials in a patient header before a number", "Patient: MM   #84372", ["MM"]),
+    ("initials after thank you for referring", "Thank you for referring JS, whom I saw", ["JS"]),
+    ("eponym surname after thank you for referring", "Thank you for referring David Murphy, whom", ["David", "Murphy"]),
     ("given + rare surname, caps", "PRESSURES UP. LORETTA VANDERKOLK CALLED TO BEDSIDE.", ["LORETTA", "VANDERKOLK"]),
     ("given + surname, lower", "plan discussed per carol wolfe this am", ["carol", "wolfe"]),
     ("initial + surname with period", "AS PER E. WELCH: EFFUSIONS ON CXR.", ["E", "WELCH"]),
@@ -30,6 +40,8 @@ NAMES = [
 ]
 
 KEPT = [
+    ("pronoun before an age phrase", "Today:\nHe is a 45-year-old man with CHF.", ["He", "CHF"]),
+    ("abbreviation in a caps Re: line", "DISCUSSION RE: PEG, TRACH, HOSPITAL STAY", ["PEG"]),
     ("dotted abbreviations", "NEB GIVEN BY R.T. AND SEEN BY P.T. H.O. AWARE.", ["R", "T", "P", "H", "O"]),
     ("pronoun I", "I spoke with the pharmacy. I called IV therapy.", ["I"]),
     ("times x", "Dr. Falco spoke with family x 2 today.", ["x"]),

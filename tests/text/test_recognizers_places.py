@@ -122,3 +122,15 @@ def test_letterhead_facility_stops_at_the_line_break(detector: Detector) -> None
 def test_street_address_never_spans_lines(detector: Detector) -> None:
     text = "2018\n\nDear Dr. [NAME],\nThank you."
     assert detector.detect([text])[0] == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("She lives at 722 Megan Lakes with her husband.", True),    # a USPS suffix that is a word
+    ("Home: 20017 Williams Trafficway, Springfield", True),      # a USPS suffix no list typed by hand has
+    ("CONTINUES ON A 14 DAY COURSE OF VANCO", False),            # a course of treatment, in capitals
+    ("OOB TO CHAIR WITH 2 ASSISTS TOL WELL", False),              # tolerated well
+    ("Rest 4 Hour Rest then reassess", False),                    # an everyday word before the suffix
+])
+def test_usps_street_suffixes(detector: Detector, text: str, found: bool) -> None:
+    spans = detector.detect([text])[0]
+    assert any(s.label == "ADDRESS" for s in spans) is found, text

@@ -74,7 +74,7 @@ class StandaloneIdRecognizer(PatternRecognizer):
         rule("vin", Category.VEHICLE, r"\b(?P<phi>[A-HJ-NPR-Z0-9]{17})\b", 0.85, flags=0),
         rule("card", Category.ACCOUNT, r"(?<![\d\-])(?P<phi>\d{4}[\s\-]?\d{4,6}[\s\-]?\d{4,5}(?:[\s\-]?\d{1,4})?)(?![\d\-])", 0.8),
         rule("iban", Category.ACCOUNT, r"\b(?P<phi>[A-Z]{2}\d{2}[A-Z0-9]{11,30})\b", 0.85),
-        rule("long-number", Category.ID, r"(?<![\d.,/:\-])(?P<phi>\d{7,})(?![\d.,/:]|\s*(?:units|u\b|mg|mcg|ml|cc))", 0.6),
+        rule("long-number", Category.ID, r"(?<![\d.,/:\-])(?P<phi>\d{7,})(?![\d.,/:]|[ \t]*(?:units?|u|mg|mcg|ml|cc)\b)", 0.6),
         rule("mixed-id", Category.ID, r"\b(?P<phi>(?=[A-Z0-9-]*\d{4})(?=[A-Z0-9-]*[A-Z])[A-Z]{1,4}-?\d{5,12}[A-Z]?)\b", 0.6, flags=0),
     )
 

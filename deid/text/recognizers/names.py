@@ -81,6 +81,16 @@ _HONORIFIC_PREFIX = re.compile(
     re.IGNORECASE)
 #: A letter's phrases after which a person is named: "thank you for seeing X".
 PERSON_PHRASE = re.compile(r"\bthank(?:s|\s+you)\s+for\s+(?:seeing|referring)\s+$", re.IGNORECASE)
+#: "is a 67-year-old", "IS A 82 YO", "is an 81 y/o": the words just before name the person the note is about.
+_AGE_AFTER = re.compile(r"\.?[ \t]+is[ \t]+an?[ \t]+\d{1,3}(?:[ \t]*-?[ \t]*(?:years?|yrs?)[ \t-]*old\b|[ \t]*y/?o\b|"
+                        r"[ \t]*y\.o\.)", re.IGNORECASE)
+#: What may follow initials after "thank you for seeing": a comma, "whom", "for", the sentence's end.
+_AFTER_PHRASE_INITIALS = re.compile(r"[ \t]*(?:[,.;(]|$|\n|(?:whom|who|for|in|on|today)\b)", re.IGNORECASE)
+#: Header fields that name the patient: a two- or three-letter capital word there is the patient's initials.
+_PATIENT_HEADER = re.compile(r"\b(?:patient|pt|re|name|patient name)\s*:\s*$", re.IGNORECASE)
+#: What may follow a patient's initials in a header: a record number, a date of birth, or the line's end.
+_AFTER_HEADER_INITIALS = re.compile(r"[ \t]*(?:$|\n|[#\d]|(?:mrn|medical record|unit no|dob|d\.o\.b)\b)",
+                                    re.IGNORECASE)
 #: Rules that are evidence too weak to name a drug position a person ("Allegra 180 mg").
 _WEAK_EVIDENCE = frozenset({"lexicon", "capitalised", "spacy-ner", "propagated", "adjacent"})
 #: Rules whose finding of an allow-listed word the detector may veto: such a word is not widened to its title.
@@ -215,9 +225,101 @@ class NameRecognizer(EntityRecognizer):
     def _header(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
         """A header field: "Caller: Mark Wilson", "Re: Smith, Jane", "Dear Dr. Lopez"."""
         tok = tokens[i]
-        if tok.folded not in TITLES and HEADER_CUE.search(text[max(0, tok.start - 36):tok.start]) \
-                and self._strong_name(tok, style):
+        if tok.folded in TITLES or not HEADER_CUE.search(text[max(0, tok.start - 36):tok.start]):
+            return
+        if self._strong_name(tok, style):
             self._take_forward(tokens, i, style, mark, 0.8, "header", strong=True)
+        patient_field = _PATIENT_HEADER.search(text, max(0, tok.start - 16), tok.start) is not None
+        if patient_field and self._initials_run(text, tokens, i, style, _AFTER_HEADER_INITIALS, mark, "header"):
+            return
+        # a lower-case name in a mixed-case header ("Patient: katie roberts") is judged by the keep-list; in
+        # the patient's own field a surname that is also a word or an eponym ("Re: Julie Love") counts too
+        for k in self._frame_run(tokens, i, style, patient_field):
+            mark(k, 0.75, "keeplist")
+
+    def _frame_run(self, tokens: Sequence[Token], i: int, style: str, strongest: bool) -> range:
+        """The words from ``i`` on (up to three, on one line, joined by spaces or a comma) that stand in a name
+        position: keep-list names, and in the ``strongest`` positions (the patient's header field, "thank you
+        for referring X", "X is a 67-year-old") any known given name or surname however common or clinical."""
+        end = i
+        while end < len(tokens) and end - i < 3 and (end == i or (_plain_gap(tokens[end].gap)
+                                                                 and "\n" not in tokens[end].gap)):
+            cur = tokens[end]
+            if not (self._keeplist_name(cur, style) or (strongest and self._frame_name(cur))):
+                break
+            end += 1
+        return range(i, end)
+
+    @staticmethod
+    def _frame_name(tok: Token) -> bool:
+        """In a position where only a person can stand, a given name or surname that is also a word or an
+        eponym is the person ("Brown is a 48-year-old man", "Re: Julie Love", "referring David Murphy");
+        the commonest words ("will", "can") never are."""
+        return (tok.text.isalpha() or _APOSTROPHE_NAME.fullmatch(tok.text) is not None) and not tok.is_initial \
+            and tok.folded not in CUE_WORDS and tok.folded not in BEFORE_CUES and tok.folded not in ACTION_VERBS \
+            and tok.folded not in AFTER_VERBS and tok.is_name_word and lexicon.english_zipf(tok.bare) < 5.8
+
+    def _initials_run(self, text: str, tokens: Sequence[Token], i: int, style: str, after: re.Pattern[str],
+                      mark: Mark, why: str) -> bool:
+        """Initials at ``i`` ("JE", "J.M.", "m.m.") followed by what ``after`` allows: mark them, say if so.
+
+        Two or three letters in capitals (or dotted letters in any case) in a position where only the
+        person can stand are that person's initials; an abbreviation ("CHF") there is no sentence at all.
+        """
+        tok = tokens[i]
+        if tok.folded in CUE_WORDS or tok.folded in CREDENTIALS or not tok.text.isalpha():
+            return False
+        if not tok.is_initial:
+            if not (2 <= len(tok.text) <= 3 and (tok.text.isupper() or style == "lower")) \
+                    or after.match(text, tok.end) is None:
+                return False
+            mark(i, 0.8, why)
+            return True
+        end = i
+        while end < len(tokens) and tokens[end].is_initial and end - i < 3 \
+                and (end == i or tokens[end].gap in {".", ". ", " "}) and text[tokens[end].end:tokens[end].end + 1] == ".":
+            end += 1
+        if end == i or after.match(text, tokens[end - 1].end + 1) is None:
+            return False
+        for k in range(i, end):
+            mark(k, 0.8, why)
+        return True
+
+    def _age_phrase(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
+        """The subject of "... is a 67-year-old man" at a line or sentence start ("Jane Roe is a", "PT J.M. IS A
+        82 YO M", "pt jeffrey martin is a 79 yo m"): words the keep-list does not keep, known names, and
+        initials. Only the person the note is about stands there, so no capital is needed."""
+        tok = tokens[i]
+        if tok.folded != "is" or i == 0 or _AGE_AFTER.match(text, tokens[i - 1].end) is None:
+            return
+        run: list[int] = []
+        j = i - 1
+        while j >= 0 and len(run) < 3:
+            cur = tokens[j]
+            dotted = cur.is_initial and text[cur.end:cur.end + 1] == "."  # "A.S.": 'a' is no article here
+            if not dotted and (cur.folded in CUE_WORDS or cur.folded in CREDENTIALS or not (
+                    cur.text.isalpha() or _APOSTROPHE_NAME.fullmatch(cur.text))):
+                break
+            initials = not cur.is_initial and 2 <= len(cur.text) <= 3 and (cur.text.isupper() or style == "lower") \
+                and not run
+            after_initial = j > 0 and tokens[j - 1].is_initial and tokens[j].gap.startswith(".")
+            if not (dotted or initials or self._keeplist_name(cur, style) or after_initial
+                    or self._frame_name(cur)):
+                break
+            run.append(j)
+            if not (_plain_gap(cur.gap) or cur.gap in {".", ". "}) or "\n" in cur.gap:
+                break
+            j -= 1
+        if not run:
+            return
+        first = tokens[run[-1]]
+        before = tokens[run[-1] - 1] if run[-1] else None
+        at_start = before is None or "\n" in first.gap or re.search(r"[.:;]\s*$", first.gap) is not None \
+            or before.folded in {"pt", "patient"} or before.folded in TITLES
+        if not at_start:
+            return
+        for k in run:
+            mark(k, 0.8, "age-phrase")
 
     def _credential(self, text: str, tokens: Sequence[Token], i: int, style: str, mark: Mark) -> None:
         """A credential just after: take the preceding name-like words ("J. Doe, RN", "O'Donnell MD spoke")."""
@@ -256,9 +358,11 @@ class NameRecognizer(EntityRecognizer):
         phrase = PERSON_PHRASE.search(text, max(0, tok.start - 40), tok.start) is not None
         if not phrase and not (prev.folded == "by" and _plain_gap(tok.gap)):
             return
+        if phrase and self._initials_run(text, tokens, i, style, _AFTER_PHRASE_INITIALS, mark, "keeplist"):
+            return
         end = i
         while end < len(tokens) and end - i < 3 and (end == i or _plain_gap(tokens[end].gap)) and (
-                self._keeplist_name(tokens[end], style)
+                self._keeplist_name(tokens[end], style) or (phrase and self._frame_name(tokens[end]))
                 or (tokens[end].is_initial and tokens[end].text.isupper() and end + 1 < len(tokens)
                     and tokens[end + 1].gap.startswith("."))):
             end += 1
@@ -341,8 +445,8 @@ class NameRecognizer(EntityRecognizer):
             mark(i, 0.5, "capitalised")
 
     #: Every cue, in the order they run (a later, higher score replaces an earlier one).
-    _CUES = (_relations, _title_or_relation, _header, _credential, _cue_before, _person_phrase, _verb_after,
-             _initials, _given_and_surname, _initial_and_surname, _lexicon_word)
+    _CUES = (_relations, _title_or_relation, _header, _credential, _cue_before, _person_phrase, _age_phrase,
+             _verb_after, _initials, _given_and_surname, _initial_and_surname, _lexicon_word)
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -371,7 +475,7 @@ class NameRecognizer(EntityRecognizer):
         first = i
         while first > 0 and tokens[first - 1].is_initial and tokens[first].gap == ".":
             first -= 1
-        if hits.get(first, (0.0, ""))[1] == "header" and all(
+        if hits.get(first, (0.0, ""))[1] in {"header", "age-phrase", "keeplist"} and all(
                 t.gap == "." for t in tokens[first + 1:i + 1]) and (nxt is None or nxt.gap != "/"):
             return False
         k = i

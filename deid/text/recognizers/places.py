@@ -30,11 +30,22 @@ _STATE_RE = "|".join(STATES)
 #: State abbreviations that are not also English or clinical words, trusted after a lower-case "city,".
 _PLAIN_STATES = frozenset(s.lower() for s in STATES) - {"in", "or", "me", "ok", "hi", "oh", "la", "de", "co", "al",
                                                           "pa", "id", "ms", "mi", "md", "ne", "va", "ct", "ga"}
-STREET = (r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
-          r"circle|cir|parkway|pkwy|highway|hwy|square|sq|trail|trl|alley|plaza|plz|pike|crossing|"
-          r"gardens|heights|commons|ridge|manor|mews)")
-#: Street suffixes that are also clinical shorthand (ST segment, Dr., SQ injection, CT scan, "in place").
-AMBIGUOUS_STREET = frozenset("st dr sq ct pl place way ter cir ln court square heights commons ridge".split())
+#: Street suffixes that notes abbreviate, and the common ones written out; every USPS suffix is added from
+#: the lexicon (Faker's copy of Publication 28: "Trafficway", "Lakes", "Passage").
+_STREET_SHORT = frozenset(
+    "street st avenue ave road rd boulevard blvd lane ln drive dr court ct way place pl terrace ter circle cir "
+    "parkway pkwy highway hwy square sq trail trl alley plaza plz pike crossing gardens heights commons ridge "
+    "manor mews".split())
+#: Every street suffix the address rule knows.
+STREET_SUFFIXES = _STREET_SHORT | lexicon.street_suffixes()
+STREET = "(?:" + "|".join(sorted(STREET_SUFFIXES, key=lambda w: (-len(w), w))) + ")"
+#: Street suffixes that are also clinical shorthand (ST segment, Dr., SQ injection, CT scan, "in place"),
+#: and the USPS suffixes that are everyday or clinical words ("Point", "Station", "Rest", "Port"): these need
+#: a street name that looks like one.
+_SHORTHAND_STREET = frozenset("st dr sq ct pl place way ter cir ln court square heights commons ridge".split())
+AMBIGUOUS_STREET = _SHORTHAND_STREET | frozenset(
+    w for w in STREET_SUFFIXES - _STREET_SHORT
+    if lexicon.is_common_word(w, 3.0) or w in lexicon.clinical_allow() or w in lexicon.icd10_words())
 #: Small words inside street names in several languages ("rue de la Paix", "Avenida do Mar").
 _STREET_PARTICLES = frozenset("rue de la le du des del della da di do dos das van von der den am an".split())
 COMPOUND_STREET = r"(?:strasse|straße|gatan|veien|vej|katu|tie|utca|gade|weg|laan|vägen|väg|vei|gasse|allee)"
@@ -148,9 +159,20 @@ def _street_ok(match: re.Match[str], text: str) -> bool:
     if any(w[:1].islower() and w not in _STREET_PARTICLES for w in names):
         return False
     if all(w.isupper() or w[0].isdigit() for w in names + [rest[suffix_at]]):
+        if suffix not in _SHORTHAND_STREET:  # "14 DAY COURSE", "750 TOL WELL": a rare name, not a word or shorthand
+            return any(w[0].isalpha() and len(w) >= 4 and lexicon.fold(w) not in lexicon.clinical_allow()
+                       and not lexicon.is_common_word(w, 3.5) for w in names)
         return any(w[0].isalpha() and (not lexicon.is_common_word(w) or lexicon.fold(w) in lexicon.last_names())
                    for w in names)
-    return all(w[0].isupper() or w[0].isdigit() or w in _STREET_PARTICLES for w in names)
+    if not all(w[0].isupper() or w[0].isdigit() or w in _STREET_PARTICLES for w in names):
+        return False
+    if suffix in _STREET_SHORT:
+        return True
+    # a USPS suffix that is an everyday word ("4 Hour Rest", "2 Left Radial Port"): the name before it must
+    # be a person's or place's name, or no everyday word
+    return any(w[0].isalpha() and (lexicon.fold(w) in lexicon.first_names() or lexicon.fold(w) in lexicon.last_names()
+                                   or not lexicon.is_common_word(w, 4.0)) and lexicon.fold(w) not in lexicon.clinical_allow()
+               for w in names)
 
 
 @register("deid.address.v1")
