@@ -130,6 +130,7 @@ def assess_units(
         t_closeness=t_close,
         drivers=_drivers(units, policy, population) if drivers else {},
         checks=[],
+        notes=[note for h in units.row_hierarchies for note in h.notes],
     )
     return report.model_copy(update={"checks": _checks(report, policy)})
 

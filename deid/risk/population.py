@@ -36,9 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import gammaln
-
-from deid.risk.special import digamma, log_gamma_ratio, trigamma
+from deid.risk.special import digamma, gammaln, log_gamma_ratio, trigamma
 
 ACCURACY = 1e-6  # ARX 3.9.2 ARXSolverConfiguration.getDefaultAccuracy()
 ITERATIONS_PER_TRY = 1000  # ARX 3.9.2 ARXSolverConfiguration.getDefaultIterationsPerTry()

@@ -141,6 +141,11 @@ class RiskReport(_Model):
     t_closeness: dict[str, TClosenessModel] = Field(description="t-closeness per sensitive attribute.")
     drivers: dict[str, DriverModel] = Field(description="Per quasi-identifier: the figures without it.")
     checks: list[CheckModel] = Field(description="The policy's thresholds, measured.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What was accepted in the input and how, e.g. hierarchy rows that repeat an earlier row "
+        "exactly (row numbers, never values).",
+    )
 
 
 class LossModel(_Model):
