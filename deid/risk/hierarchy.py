@@ -86,9 +86,15 @@ def _build(column: str, source: str, table: Sequence[Sequence[str]], *, first_ro
     if not table:
         raise ConfigError(f"{source}: hierarchy for column {column} is empty")
     width = len(table[0])
+    leaves = [row[0] for row in table]
+    clean = all(len(row) == width for row in table) and not any("" in row for row in table)
+    if clean and len(set(leaves)) == len(leaves):  # the usual case, checked in C loops
+        kept: list[Sequence[str]] = list(table)
+        row_numbers = list(range(first_row, first_row + len(table)))
+        return _encode(column, source, kept, row_numbers, {leaf: i for i, leaf in enumerate(leaves)}, ())
     index: dict[str, int] = {}
-    kept: list[Sequence[str]] = []
-    row_numbers: list[int] = []
+    kept = []
+    row_numbers = []
     duplicates: list[int] = []
     for i, row in enumerate(table):
         where = f"{source}: row {first_row + i}"
@@ -115,14 +121,24 @@ def _build(column: str, source: str, table: Sequence[Sequence[str]], *, first_ro
             f"{source}: {len(duplicates)} row(s) repeat an earlier row exactly and were ignored, as ARX "
             f"does (rows {shown}; column {column})",
         )
+    return _encode(column, source, kept, row_numbers, index, notes)
+
+
+def _encode(
+    column: str,
+    source: str,
+    kept: list[Sequence[str]],
+    row_numbers: list[int],
+    index: dict[str, int],
+    notes: tuple[str, ...],
+) -> Hierarchy:
+    """Integer codes of each level of validated rows, checked for monotonicity."""
+    width = len(kept[0])
     labels: list[tuple[str, ...]] = []
     codes: list[np.ndarray] = []
     for level in range(width):
-        seen: dict[str, int] = {}
-        level_codes = np.empty(len(kept), dtype=np.int32)
-        for i, row in enumerate(kept):
-            level_codes[i] = seen.setdefault(row[level], len(seen))
-        labels.append(tuple(seen))
+        level_labels, level_codes = _factorize([row[level] for row in kept])
+        labels.append(level_labels)
         codes.append(level_codes)
     _check_monotone(column, source, codes, row_numbers)
     return Hierarchy(
@@ -130,17 +146,29 @@ def _build(column: str, source: str, table: Sequence[Sequence[str]], *, first_ro
     )
 
 
+def _factorize(values: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Distinct values in order of first appearance, and each value's code (int32), in C loops."""
+    array = np.array(values, dtype=object) if values else np.zeros(0, dtype=object)
+    uniques, first, inverse = np.unique(array.astype(str), return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(order.size, dtype=np.int32)
+    rank[order] = np.arange(order.size, dtype=np.int32)
+    return tuple(str(u) for u in uniques[order]), rank[inverse.reshape(-1)]
+
+
 def _check_monotone(column: str, source: str, codes: list[np.ndarray], row_numbers: list[int]) -> None:
     """Each class of level ``l`` must lie inside one class of level ``l + 1``."""
     for level in range(len(codes) - 1):
-        parent: dict[int, int] = {}
-        for i, (low, high) in enumerate(zip(codes[level].tolist(), codes[level + 1].tolist(), strict=True)):
-            if parent.setdefault(low, high) != high:
-                raise ConfigError(
-                    f"{source}: row {row_numbers[i]}: hierarchy of column {column} is not monotone: a value of "
-                    f"level {level} generalizes to two different values at level {level + 1}; every group of "
-                    "a level must fall inside one group of the next level"
-                )
+        low, high = codes[level], codes[level + 1]
+        parent = np.full(int(low.max()) + 1 if low.size else 0, -1, dtype=np.int64)
+        parent[low[::-1]] = high[::-1]  # the parent each low class has at its first row
+        bad = np.flatnonzero(parent[low] != high)
+        if bad.size:
+            raise ConfigError(
+                f"{source}: row {row_numbers[int(bad[0])]}: hierarchy of column {column} is not monotone: a "
+                f"value of level {level} generalizes to two different values at level {level + 1}; every group "
+                "of a level must fall inside one group of the next level"
+            )
 
 
 def load_csv_hierarchy(path: Path, column: str) -> Hierarchy:
