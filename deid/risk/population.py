@@ -95,7 +95,7 @@ class Estimate:
 
     uniques: float
     reason: str | None = None
-    parameters: tuple[float, float] | None = None  # the model's fitted parameters (Pitman: theta, alpha)
+    parameters: tuple[float, ...] | None = None  # fitted parameters (Pitman: theta, alpha; SNB: a, b, k)
 
     @property
     def valid(self) -> bool:
@@ -286,16 +286,16 @@ def snb(hist: ClassHistogram, population: float) -> Estimate:
     f = hist.records / population
     # Shlosser's estimator of non-empty population classes, as ARX writes it.
     f2 = f * f
-    v1 = v2 = v3 = v4 = 0.0
-    for size, count in zip(hist.sizes.tolist(), hist.counts.tolist(), strict=True):
+    size, count = hist.sizes, hist.counts
+    with np.errstate(all="ignore"):  # overflow gives inf/NaN as in Java, and then no estimate
         v = (1 - f) ** size * count
-        v1 += size * f2 * (1 - f2) ** (size - 1) * count
-        v2 += v * (1 + f) ** size - 1
-        v3 += v
-        v4 += size * f * (1 - f) ** (size - 1) * count
-    if v2 == 0 or v4 == 0:
+        v1 = float((size * f2 * (1 - f2) ** (size - 1) * count).sum())
+        v2 = float((v * (1 + f) ** size - 1).sum())
+        v3 = float(v.sum())
+        v4 = float((size * f * (1 - f) ** (size - 1) * count).sum())
+        k = hist.classes + c1 * (v1 / v2) * (v3 / v4) * (v3 / v4) if v2 != 0 and v4 != 0 else math.nan
+    if not math.isfinite(k):
         return Estimate(math.nan, "Shlosser's estimate of the population's classes is undefined here")
-    k = hist.classes + c1 * (v1 / v2) * (v3 / v4) * (v3 / v4)
 
     def function(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
         value = _snb_object(a, b, k, f, c1, c2)
@@ -313,7 +313,7 @@ def snb(hist: ClassHistogram, population: float) -> Estimate:
         if root is not None:
             result = k * root[1] ** root[0]
             if 0 <= result <= population:
-                return Estimate(result)
+                return Estimate(result, parameters=(root[0], root[1], k))
     return Estimate(
         math.nan, f"Newton-Raphson found no admissible root of the SNB equations from {len(starts)} start values"
     )
@@ -325,6 +325,7 @@ def snb_uniques(hist: ClassHistogram, population: float) -> float:
 
 
 def _snb_object(a: float, b: float, k: float, f: float, c1: float, c2: float) -> np.ndarray:
+    a, b = np.float64(a), np.float64(b)  # overflow gives inf (a failed try), never OverflowError
     d = (1 - f) * (1 - b)
     one = k * f * (b / (1 - d)) ** a * ((a * d) / (1 - d) + 1) - c1
     two = k * a * b**a * (f * f) * (1 - b) / 2 * (1 - d) ** (a + 2) * (2 - (1 - a) * d) - c2

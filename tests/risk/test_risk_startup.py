@@ -1,0 +1,19 @@
+"""The table commands start lean: the free-text stack and scipy are imported only where they are used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("spacy", "presidio_analyzer", "altair", "great_expectations", "scipy", "torch")
+
+
+@pytest.mark.parametrize("module", ["deid.risk.assess", "deid.risk.anonymizer", "deid.risk.lattice"])
+def test_risk_commands_do_not_import_the_heavy_stack(module: str) -> None:
+    code = f"import sys, deid.cli, {module}; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""
