@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import census_tables  # noqa: E402
+import census_tables
 
 ADULT = ROOT.parent / "shared" / "data" / "adult" / "adult.csv"
 ADULT_POLICY = ROOT / "policies" / "examples" / "adult.yaml"
@@ -55,7 +55,9 @@ def _cli_seconds(table: Path, policy: Path) -> float:
     """Wall time of ``deid risk TABLE --policy POLICY --json`` as a fresh process."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     script = Path(sys.executable).parent / "deid"
-    command = [str(script)] if script.exists() else [sys.executable, "-c", "from deid.cli import main; main()"]
+    command = (
+        [str(script)] if script.exists() else [sys.executable, "-c", "from deid.cli import main; main()"]
+    )
     started = time.perf_counter()
     subprocess.run(
         [*command, "risk", str(table), "--policy", str(policy), "--json"],
@@ -98,7 +100,9 @@ def _compare(now: float, before: float | None, unit: str = "s") -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--folder", type=Path, default=Path("/tmp/deid-bench-census"))
     parser.add_argument("--limits", type=float, nargs="+", default=[0.0, 0.01, 0.05])
     parser.add_argument("--repeat", type=int, default=1)
@@ -138,7 +142,8 @@ def main() -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps(
-            {"machine": platform.platform(), "python": platform.python_version(), "results": results}, indent=2
+            {"machine": platform.platform(), "python": platform.python_version(), "results": results},
+            indent=2,
         )
     )
     print(f"wrote {out.relative_to(ROOT)}")

@@ -114,7 +114,9 @@ def generate(rows: int, *, unique: bool = False, seed: int = 7) -> tuple[pl.Data
     return frame.with_columns(pl.Series("salary-class", salary)), cols
 
 
-def policy_document(cols: list[Column], folder: Path, *, k: int = 5, limit: float = 0.01) -> dict[str, object]:
+def policy_document(
+    cols: list[Column], folder: Path, *, k: int = 5, limit: float = 0.01
+) -> dict[str, object]:
     """The policy of a generated table: every QI searched over its hierarchy file in ``folder``."""
     document = yaml.safe_load((ROOT / "policies" / "examples" / "adult.yaml").read_text())
     columns_: dict[str, object] = {
@@ -151,7 +153,9 @@ def write(folder: Path, rows: int, *, unique: bool = False, seed: int = 7) -> tu
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("folder", type=Path)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--unique", action="store_true", help="every row unique on the quasi-identifiers")

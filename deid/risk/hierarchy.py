@@ -117,10 +117,11 @@ def _build(column: str, source: str, table: Sequence[Sequence[str]], *, first_ro
     notes: tuple[str, ...] = ()
     if duplicates:
         shown = ", ".join(str(r) for r in duplicates[:10]) + (", ..." if len(duplicates) > 10 else "")
-        notes = (
+        note = (
             f"{source}: {len(duplicates)} row(s) repeat an earlier row exactly and were ignored, as ARX "
-            f"does (rows {shown}; column {column})",
+            f"does (rows {shown}; column {column})"
         )
+        notes = (note,)
     return _encode(column, source, kept, row_numbers, index, notes)
 
 
@@ -141,9 +142,7 @@ def _encode(
         labels.append(level_labels)
         codes.append(level_codes)
     _check_monotone(column, source, codes, row_numbers)
-    return Hierarchy(
-        column, source, tuple(r[0] for r in kept), tuple(labels), tuple(codes), index, notes
-    )
+    return Hierarchy(column, source, tuple(r[0] for r in kept), tuple(labels), tuple(codes), index, notes)
 
 
 def _factorize(values: list[str]) -> tuple[tuple[str, ...], np.ndarray]:

@@ -129,7 +129,9 @@ class Evaluator:
                     f"privacy model names {model.attribute}, which is not a sensitive column here"
                 )
         self._cards = [[len(h.labels[lv]) for lv in range(h.height)] for h in units.hierarchies]
-        self._leaf_codes = [[h.codes[lv].astype(np.int64) for lv in range(h.height)] for h in units.hierarchies]
+        self._leaf_codes = [
+            [h.codes[lv].astype(np.int64) for lv in range(h.height)] for h in units.hierarchies
+        ]
         self._leaf_shares = [[h.shares(lv) for lv in range(h.height)] for h in units.hierarchies]
         self._domains = [len(h.leaves) for h in units.hierarchies]
         # Class tables of recently evaluated transformations, rolled up into their generalizations: the

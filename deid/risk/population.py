@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from deid.risk.special import digamma, gammaln, log_gamma_ratio, trigamma
 
 ACCURACY = 1e-6  # ARX 3.9.2 ARXSolverConfiguration.getDefaultAccuracy()
@@ -315,7 +316,8 @@ def snb(hist: ClassHistogram, population: float) -> Estimate:
             if 0 <= result <= population:
                 return Estimate(result, parameters=(root[0], root[1], k))
     return Estimate(
-        math.nan, f"Newton-Raphson found no admissible root of the SNB equations from {len(starts)} start values"
+        math.nan,
+        f"Newton-Raphson found no admissible root of the SNB equations from {len(starts)} start values",
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 #: Below this, arguments are reflected.
 _REFLECT_BELOW = 0.0
 #: Above this, lgamma differences use Stirling's series instead of two log-gammas.

@@ -110,7 +110,9 @@ USED_TO_FAIL = [(17, 68659, 0.789, 2.473), (28, 42888, 0.397, 2.175), (24, 4414,
 
 
 @pytest.mark.parametrize(("seed", "n", "uniqueness", "exponent"), USED_TO_FAIL)
-def test_pitman_converges_where_the_old_solver_failed(seed: int, n: int, uniqueness: float, exponent: float) -> None:
+def test_pitman_converges_where_the_old_solver_failed(
+    seed: int, n: int, uniqueness: float, exponent: float
+) -> None:
     sizes = zipf_histogram(seed, n, uniqueness, exponent)
     population = 300 * int(sizes.sum())
     estimate = pitman(ClassHistogram.from_class_sizes(sizes), population)
