@@ -39,6 +39,7 @@ def _print_risk(report: RiskReport) -> None:
             f"population uniques (N = {pu.population}): Pitman {_pct(pu.pitman)}, Zayatz {_pct(pu.zayatz)}, "
             f"SNB {_pct(pu.snb)}; Dankar's rule picks {pu.dankar_model}: {_pct(pu.dankar)}"
         )
+        lines += [f"  {model}: no estimate: {reason}" for model, reason in pu.reasons.items()]
     for name, div in report.l_diversity.items():
         t = report.t_closeness[name]
         lines.append(

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-import pyarrow.dataset as ds
+from typing import TYPE_CHECKING
 
 from deid.errors import InputError
 from deid.release.manifest import Manifest
 from deid.release.signing import PublicKeyLike
 from deid.release.verify import verify_release
+
+if TYPE_CHECKING:  # pyarrow.dataset (and pandas through it) only when a release is opened: `deid verify` starts lean
+    import pyarrow.dataset as ds
 
 
 def open_release(
@@ -64,5 +66,7 @@ def _verified(path: str | Path, public_key: PublicKeyLike, purpose: str, today: 
 
 
 def _dataset(folder: Path, manifest: Manifest, table: str) -> ds.Dataset:
+    import pyarrow.dataset as ds
+
     files = [str(folder / part.path) for part in manifest.outputs[table].files]
     return ds.dataset(files, format="parquet")

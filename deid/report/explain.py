@@ -221,7 +221,8 @@ def _population_statements(risk: TableRisk) -> list[Statement]:
         value = getattr(pop, key)
         sentence = (f"{title} estimates that {pct(value)} of the population of {num(pop.population)} is unique "
                     f"on {columns_text(risk.quasi_identifiers)}, and so could be singled out in any data set "
-                    "that holds them." if value is not None else f"{title} has no estimate for this data.")
+                    "that holds them." if value is not None else f"{title} has no estimate for this data"
+                    + (f": {pop.reasons[key]}." if key in getattr(pop, "reasons", {}) else "."))
         out.append(Statement(key=f"population.{key}", label=f"Population uniques ({key})", value=value,
                              display=pct(value), sentence=sentence, status="info"))
     if pop.dankar_model is None or pop.dankar_model.startswith("none"):

@@ -190,6 +190,7 @@ def _report(
                 rule.level if isinstance(rule, GeneralizeColumn) and isinstance(rule.level, int) else 0
             )
             reasons.append(f"{q}: {rule.action} as the policy fixes it (policy reason: {rule.reason})")
+    reasons += [note for h in units.row_hierarchies for note in h.notes]
     reasons.append(
         f"{best.suppressed} people in classes violating the privacy models were suppressed (every quasi-identifier "
         f"'*'), within the limit of {req.suppression_limit:.2%} of {units.persons}"

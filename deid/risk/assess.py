@@ -130,6 +130,7 @@ def assess_units(
         t_closeness=t_close,
         drivers=_drivers(units, policy, population) if drivers else {},
         checks=[],
+        notes=[note for h in units.row_hierarchies for note in h.notes],
     )
     return report.model_copy(update={"checks": _checks(report, policy)})
 
@@ -167,6 +168,7 @@ def _population_uniques(sizes: np.ndarray, population: int | None) -> Population
         snb=est.snb,
         dankar=est.dankar,
         dankar_model=est.dankar_model,
+        reasons=est.reasons,
     )
 
 
@@ -205,7 +207,7 @@ def figures(units: Units, levels: list[int | None], population: int | None) -> F
     part = partition(units, levels)
     sizes = part.sizes
     pros = prosecutor(sizes)
-    uniques = population_uniqueness(sizes, population).dankar if population is not None else None
+    est = population_uniqueness(sizes, population, dankar_only=True) if population is not None else None
     l_distinct: dict[str, int] = {}
     t_values: dict[str, float] = {}
     for i, attribute in enumerate(units.sensitive):
@@ -219,7 +221,9 @@ def figures(units: Units, levels: list[int | None], population: int | None) -> F
         prosecutor_max=pros.max,
         prosecutor_avg=pros.avg,
         records_at_risk=pros.records_at_risk,
-        population_uniques=uniques,
+        population_uniques=est.dankar if est is not None else None,
+        population_model=est.dankar_model if est is not None else None,
+        population_reasons=est.reasons if est is not None else {},
         l_distinct=l_distinct,
         t_closeness=t_values,
     )

@@ -21,7 +21,8 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ class Hierarchy:
     labels: tuple[tuple[str, ...], ...]  # labels[l][code]: what code ``code`` of level ``l`` is released as
     codes: tuple[np.ndarray, ...]  # codes[l][leaf]: code at level l (int32)
     index: dict[str, int] = field(repr=False)
+    notes: tuple[str, ...] = ()  # what was accepted and how, e.g. identical duplicate rows (no values)
 
     @property
     def height(self) -> int:
@@ -76,11 +78,24 @@ class Hierarchy:
 
 
 def _build(column: str, source: str, table: Sequence[Sequence[str]], *, first_row: int = 1) -> Hierarchy:
-    """Validate a rectangular table (rows = leaves, columns = levels) and index it."""
+    """Validate a rectangular table (rows = leaves, columns = levels) and index it.
+
+    A row that repeats an earlier row exactly is dropped with a note, as ARX accepts it; a row that repeats
+    an earlier row's value with other generalizations is refused, naming both rows.
+    """
     if not table:
         raise ConfigError(f"{source}: hierarchy for column {column} is empty")
     width = len(table[0])
+    leaves = [row[0] for row in table]
+    clean = all(len(row) == width for row in table) and not any("" in row for row in table)
+    if clean and len(set(leaves)) == len(leaves):  # the usual case, checked in C loops
+        kept: list[Sequence[str]] = list(table)
+        row_numbers = list(range(first_row, first_row + len(table)))
+        return _encode(column, source, kept, row_numbers, {leaf: i for i, leaf in enumerate(leaves)}, ())
     index: dict[str, int] = {}
+    kept = []
+    row_numbers = []
+    duplicates: list[int] = []
     for i, row in enumerate(table):
         where = f"{source}: row {first_row + i}"
         if len(row) != width:
@@ -88,38 +103,91 @@ def _build(column: str, source: str, table: Sequence[Sequence[str]], *, first_ro
         if any(cell == "" for cell in row):
             raise ConfigError(f"{where}: empty cell in the hierarchy of column {column}")
         if row[0] in index:
+            earlier = index[row[0]]
+            if list(kept[earlier]) == list(row):
+                duplicates.append(first_row + i)
+                continue
             raise ConfigError(
-                f"{where}: repeats the value of row {first_row + index[row[0]]} (column {column})"
+                f"{where}: repeats the value of row {row_numbers[earlier]} with different generalizations "
+                f"(column {column}); keep one of the two rows"
             )
-        index[row[0]] = i
+        index[row[0]] = len(kept)
+        kept.append(row)
+        row_numbers.append(first_row + i)
+    notes: tuple[str, ...] = ()
+    if duplicates:
+        shown = ", ".join(str(r) for r in duplicates[:10]) + (", ..." if len(duplicates) > 10 else "")
+        note = (
+            f"{source}: {len(duplicates)} row(s) repeat an earlier row exactly and were ignored, as ARX "
+            f"does (rows {shown}; column {column})"
+        )
+        notes = (note,)
+    return _encode(column, source, kept, row_numbers, index, notes)
+
+
+def _encode(
+    column: str,
+    source: str,
+    kept: list[Sequence[str]],
+    row_numbers: list[int],
+    index: dict[str, int],
+    notes: tuple[str, ...],
+) -> Hierarchy:
+    """Integer codes of each level of validated rows, checked for monotonicity."""
+    width = len(kept[0])
     labels: list[tuple[str, ...]] = []
     codes: list[np.ndarray] = []
     for level in range(width):
-        seen: dict[str, int] = {}
-        level_codes = np.empty(len(table), dtype=np.int32)
-        for i, row in enumerate(table):
-            level_codes[i] = seen.setdefault(row[level], len(seen))
-        labels.append(tuple(seen))
+        level_labels, level_codes = _factorize([row[level] for row in kept])
+        labels.append(level_labels)
         codes.append(level_codes)
-    _check_monotone(column, source, codes, first_row)
-    return Hierarchy(column, source, tuple(r[0] for r in table), tuple(labels), tuple(codes), index)
+    _check_monotone(column, source, codes, row_numbers)
+    return Hierarchy(column, source, tuple(r[0] for r in kept), tuple(labels), tuple(codes), index, notes)
 
 
-def _check_monotone(column: str, source: str, codes: list[np.ndarray], first_row: int) -> None:
+def _factorize(values: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Distinct values in order of first appearance, and each value's code (int32), in C loops."""
+    array = np.array(values, dtype=object) if values else np.zeros(0, dtype=object)
+    uniques, first, inverse = np.unique(array.astype(str), return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(order.size, dtype=np.int32)
+    rank[order] = np.arange(order.size, dtype=np.int32)
+    return tuple(str(u) for u in uniques[order]), rank[inverse.reshape(-1)]
+
+
+def _check_monotone(column: str, source: str, codes: list[np.ndarray], row_numbers: list[int]) -> None:
     """Each class of level ``l`` must lie inside one class of level ``l + 1``."""
     for level in range(len(codes) - 1):
-        parent: dict[int, int] = {}
-        for i, (low, high) in enumerate(zip(codes[level].tolist(), codes[level + 1].tolist(), strict=True)):
-            if parent.setdefault(low, high) != high:
-                raise ConfigError(
-                    f"{source}: row {first_row + i}: hierarchy of column {column} is not monotone: a value of "
-                    f"level {level} generalizes to two different values at level {level + 1}; every group of "
-                    "a level must fall inside one group of the next level"
-                )
+        low, high = codes[level], codes[level + 1]
+        parent = np.full(int(low.max()) + 1 if low.size else 0, -1, dtype=np.int64)
+        parent[low[::-1]] = high[::-1]  # the parent each low class has at its first row
+        bad = np.flatnonzero(parent[low] != high)
+        if bad.size:
+            raise ConfigError(
+                f"{source}: row {row_numbers[int(bad[0])]}: hierarchy of column {column} is not monotone: a "
+                f"value of level {level} generalizes to two different values at level {level + 1}; every group "
+                "of a level must fall inside one group of the next level"
+            )
 
 
 def load_csv_hierarchy(path: Path, column: str) -> Hierarchy:
-    """Read a ``;``-delimited hierarchy CSV (one row per value, one column per level)."""
+    """Read a ``;``-delimited hierarchy CSV (one row per value, one column per level).
+
+    Parsed and integer-encoded once per file version: the validation, the search and the release of one
+    run (and later runs in the same process) share it, keyed by the resolved path, size and modification
+    time, so an edited file is read again.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: hierarchy file of column {column} not found") from None
+    hierarchy = _load_csv_cached(path.resolve(), stat.st_size, stat.st_mtime_ns, column)
+    return hierarchy if hierarchy.column == column else replace(hierarchy, column=column)
+
+
+@lru_cache(maxsize=64)
+def _load_csv_cached(path: Path, size: int, mtime_ns: int, column: str) -> Hierarchy:
+    """One parse of one version of a hierarchy file (``size`` and ``mtime_ns`` only key the cache)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -36,6 +37,20 @@ from deid.risk.units import Units
 
 #: Largest lattice searched (every transformation is enumerated up front).
 MAX_LATTICE = 1_000_000
+
+
+#: Class tables kept for roll-up (a few MB each at most on 100 k distinct units).
+ROLLUP_CACHE = 256
+
+
+@dataclass(frozen=True)
+class _ClassTable:
+    """The equivalence classes of one transformation: each unit's class, a leaf of each QI per class (any
+    member's: every member generalizes alike), and the people per class."""
+
+    leaves: list[np.ndarray]  # per QI: int64 leaf index, per class
+    sizes: np.ndarray  # float64 people, per class
+    inverse: np.ndarray | None  # int64, per unit; kept only where asked for (it is as long as the units)
 
 
 @dataclass(frozen=True)
@@ -113,17 +128,22 @@ class Evaluator:
                 raise ConfigError(
                     f"privacy model names {model.attribute}, which is not a sensitive column here"
                 )
-        # Per QI and level: each unit's code and domain share, computed once for the whole search.
-        self._codes = [
-            [h.codes[lv][c].astype(np.int64) for lv in range(h.height)]
-            for h, c in zip(units.hierarchies, units.qi_codes, strict=True)
-        ]
         self._cards = [[len(h.labels[lv]) for lv in range(h.height)] for h in units.hierarchies]
-        self._shares = [
-            [h.shares(lv)[c] for lv in range(h.height)]
-            for h, c in zip(units.hierarchies, units.qi_codes, strict=True)
+        self._leaf_codes = [
+            [h.codes[lv].astype(np.int64) for lv in range(h.height)] for h in units.hierarchies
         ]
+        self._leaf_shares = [[h.shares(lv) for lv in range(h.height)] for h in units.hierarchies]
         self._domains = [len(h.leaves) for h in units.hierarchies]
+        # Class tables of recently evaluated transformations, rolled up into their generalizations: the
+        # units themselves are the table of the bottom node (a leaf per QI per unit).
+        bottom = _ClassTable(
+            [c.astype(np.int64) for c in units.qi_codes],
+            units.counts.astype(np.float64),
+            np.arange(units.counts.size, dtype=np.int64),
+        )
+        self._need_inverse = bool(req.l_diversity or req.t_closeness)
+        self._tables: OrderedDict[tuple[int, ...], _ClassTable] = OrderedDict()
+        self._bottom = bottom
         self._weights = units.counts.astype(np.float64)
         self._overall = {
             i: np.bincount(
@@ -132,10 +152,11 @@ class Evaluator:
             for i in range(len(units.sensitive))
         }
 
-    def evaluate(self, levels: tuple[int, ...]) -> Evaluation:
-        """Classes, suppression, feasibility and (when feasible) loss of ``levels``."""
+    def evaluate(self, levels: tuple[int, ...], *, with_inverse: bool = True) -> Evaluation:
+        """Classes, suppression, feasibility and (when feasible) loss of ``levels``; ``with_inverse=False``
+        leaves the per-unit class out of the result when no model needs it (the search's case)."""
         units, req = self.units, self.req
-        part = self.partition(levels)
+        part = self.partition(levels, with_inverse=with_inverse)
         sizes = part.sizes
         monotone_bad = sizes < req.effective_k
         other_bad = np.zeros_like(monotone_bad)
@@ -175,36 +196,72 @@ class Evaluator:
             inverse=part.inverse,
         )
 
-    def partition(self, levels: tuple[int, ...]) -> Partition:
-        """Classes of ``levels`` (as :func:`deid.risk.measures.partition`, from the precomputed codes)."""
-        key = np.zeros(self.units.counts.size, dtype=np.int64)
+    def partition(self, levels: tuple[int, ...], *, with_inverse: bool = True) -> Partition:
+        """Classes of ``levels``, rolled up from the classes of a cached specialization (Flash's roll-up):
+        the coarser classes are unions of the finer ones, so grouping the finer classes' integer codes
+        gives them without touching the units. ``with_inverse=False`` skips each unit's class when no
+        model needs it (the partition's ``inverse`` is then empty)."""
+        table = self.classes(levels, with_inverse=with_inverse or self._need_inverse)
+        inverse = table.inverse if table.inverse is not None else np.zeros(0, dtype=np.int64)
+        return Partition(levels, inverse, table.sizes.astype(np.int64))
+
+    def classes(self, levels: tuple[int, ...], *, with_inverse: bool = False) -> _ClassTable:
+        """The class table of ``levels`` (cached; at most :data:`ROLLUP_CACHE` tables are kept)."""
+        cached = self._tables.get(levels)
+        if cached is not None and (cached.inverse is not None or not with_inverse):
+            self._tables.move_to_end(levels)
+            return cached
+        source = self._bottom
+        for other_levels, other in self._tables.items():
+            if (
+                other.sizes.size < source.sizes.size
+                and (other.inverse is not None or not with_inverse)
+                and all(o <= lv for o, lv in zip(other_levels, levels, strict=True))
+            ):
+                source = other
+        key = np.zeros(source.sizes.size, dtype=np.int64)
         span = 1
         for d, level in enumerate(levels):
             card = self._cards[d][level]
             if span * card >= 2**62:
                 _, key = np.unique(key, return_inverse=True)
+                key = key.reshape(-1).astype(np.int64)
                 span = int(key.max()) + 1
-            key = key * card + self._codes[d][level]
+            key = key * card + self._leaf_codes[d][level][source.leaves[d]]
             span *= card
         if span <= 4 * key.size + 1024:
             present = np.bincount(key, minlength=span) > 0
-            lookup = np.cumsum(present) - 1
-            inverse = lookup[key]
+            mapping = (np.cumsum(present) - 1)[key]
         else:
-            _, inverse = np.unique(key, return_inverse=True)
-        sizes = np.bincount(inverse, weights=self._weights).astype(np.int64)
-        return Partition(levels, inverse, sizes)
+            _, mapping = np.unique(key, return_inverse=True)
+            mapping = mapping.reshape(-1)
+        count = int(mapping.max()) + 1 if mapping.size else 0
+        first = np.empty(count, dtype=np.int64)
+        first[mapping[::-1]] = np.arange(mapping.size - 1, -1, -1)
+        table = _ClassTable(
+            [leaves[first] for leaves in source.leaves],
+            np.bincount(mapping, weights=source.sizes, minlength=count),
+            mapping[source.inverse] if with_inverse and source.inverse is not None else None,
+        )
+        self._tables[levels] = table
+        if len(self._tables) > ROLLUP_CACHE:
+            self._tables.popitem(last=False)
+        return table
 
     def loss(self, levels: tuple[int, ...], inverse: np.ndarray, sizes: np.ndarray, bad: np.ndarray) -> Loss:
-        """ARX Loss, discernibility and average class size (see :mod:`deid.risk.loss`)."""
-        released = np.where(bad[inverse], 0.0, self._weights)
+        """ARX Loss, discernibility and average class size (see :mod:`deid.risk.loss`), per class."""
+        table = self.classes(levels)
+        kept = sizes[~bad].astype(np.float64)
         people = float(self.persons)
-        suppressed = people - float(released.sum())
+        suppressed = people - float(kept.sum())
         per_column = tuple(
-            normalize(float((released * self._shares[d][level]).sum()) + suppressed, people, self._domains[d])
+            normalize(
+                float((kept * self._leaf_shares[d][level][table.leaves[d][~bad]]).sum()) + suppressed,
+                people,
+                self._domains[d],
+            )
             for d, level in enumerate(levels)
         )
-        kept = sizes[~bad].astype(np.float64)
         return Loss(
             geometric(per_column),
             per_column,
@@ -225,10 +282,11 @@ def _better(a: Evaluation, b: Evaluation | None) -> bool:
 def search(units: Units, req: Requirements, searchable: list[bool]) -> SearchResult:
     """The feasible transformation with the least loss; QIs not ``searchable`` stay at level 0.
 
-    Phase 1 classifies every transformation by the monotone models (binary search along chains of the
-    lattice, tagging generalizations of a passing node and specializations of a failing one). Phase 2 visits
-    the passing ones in ascending loss-bound order, evaluating the full models and the loss, and stops when
-    the bound exceeds the best loss.
+    Transformations are visited in ascending loss-bound order until the bound exceeds the best Loss. One of
+    unknown status is first classified by the monotone models with Flash's binary search along a path
+    upward (tagging generalizations of a passing node and specializations of a failing one), restricted to
+    nodes under the best Loss so far; a passing one is evaluated in full unless a feasible specialization
+    without suppression already beats it. Evaluations roll up class counts from a cached specialization.
     """
     started = time.perf_counter()
     evaluator = Evaluator(units, req)
@@ -248,35 +306,42 @@ def search(units: Units, req: Requirements, searchable: list[bool]) -> SearchRes
     lower -= 1.0
 
     status = np.zeros(nodes.shape[0], dtype=np.int8)  # 0 unknown, 1 monotone-ok, -1 not
+    beaten = np.zeros(nodes.shape[0], dtype=bool)  # a feasible specialization without suppression beats it
     cache: dict[int, Evaluation] = {}
 
     def run(index: int) -> Evaluation:
         if index not in cache:
-            result = evaluator.evaluate(tuple(int(x) for x in nodes[index]))
+            result = evaluator.evaluate(tuple(int(x) for x in nodes[index]), with_inverse=False)
             cache[index] = _summary(result)
             node = nodes[index]
             if result.monotone_ok:
-                status[np.all(nodes >= node, axis=1)] = 1
+                above = np.all(nodes >= node, axis=1)
+                status[above] = 1
+                if result.feasible and result.suppressed == 0:
+                    # Predictive tagging: its Loss is its bound, which no generalization undercuts, and a
+                    # generalization has no more classes; so none can be better.
+                    beaten[above] = True
+                    beaten[index] = False
             else:
                 status[np.all(nodes <= node, axis=1)] = -1
         return cache[index]
 
     height = nodes.sum(axis=1)
-    while True:
-        unknown = np.flatnonzero(status == 0)
-        if unknown.size == 0:
-            break
-        start = unknown[np.lexsort((lower[unknown], height[unknown]))[0]]
-        path = [int(start)]
+
+    def classify(start: int, ceiling: float) -> None:
+        """Flash's binary search along a path of unknown nodes upward from ``start`` (each step to the
+        successor with the least bound, staying under ``ceiling``): a passing node tags its generalizations,
+        a failing one its specializations."""
+        path = [start]
         while True:
             node = nodes[path[-1]]
             successors = [path[-1] + int(radix[d]) for d in range(len(heights)) if node[d] + 1 < heights[d]]
-            successors = [i for i in successors if status[i] == 0]
+            successors = [i for i in successors if status[i] == 0 and lower[i] <= ceiling]
             if not successors:
                 break
-            path.append(min(successors, key=lambda i: lower[i]))
+            path.append(min(successors, key=lambda i: (lower[i], i)))
         lo, hi = 0, len(path) - 1
-        while lo <= hi and status[path[lo]] == 0:
+        while lo <= hi and status[start] == 0:
             mid = (lo + hi) // 2
             if status[path[mid]] == 0:
                 run(path[mid])
@@ -285,13 +350,17 @@ def search(units: Units, req: Requirements, searchable: list[bool]) -> SearchRes
             else:
                 lo = mid + 1
 
+    # Nodes in ascending loss bound: once the bound exceeds the best Loss found, nothing later can win.
     best: Evaluation | None = None
-    for index in np.lexsort((height, lower)):
-        if best is not None and best.loss is not None and lower[index] > best.loss.loss + 1e-12:
+    for index in np.lexsort((height, lower)).tolist():
+        ceiling = math.inf if best is None or best.loss is None else best.loss.loss + 1e-12
+        if lower[index] > ceiling:
             break
-        if status[index] != 1:
+        if status[index] == 0:
+            classify(index, ceiling)
+        if status[index] != 1 or beaten[index]:
             continue
-        result = run(int(index))
+        result = run(index)
         if result.feasible and _better(result, best):
             best = result
     if best is not None:

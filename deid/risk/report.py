@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RISK_SCHEMA_VERSION = 1
+RISK_SCHEMA_VERSION = 2  # 2: population-model reasons
 
 
 class _Model(BaseModel):
@@ -45,6 +45,11 @@ class PopulationUniquesModel(_Model):
     snb: float | None = Field(description="Slide negative binomial model (Chen and Keller-McNulty 1998).")
     dankar: float | None = Field(description="The estimate Dankar et al.'s (2012) decision rule picks.")
     dankar_model: str | None = Field(description="Which model the decision rule picked.")
+    reasons: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per model without an estimate (null above): why it has none, e.g. Pitman's model is "
+        "undefined when every class is a sample unique, or the solver found no root from any start value.",
+    )
 
 
 class RecursiveModel(_Model):
@@ -80,6 +85,13 @@ class FiguresModel(_Model):
     records_at_risk: dict[str, float] = Field(description="Share of people above each prosecutor threshold.")
     population_uniques: float | None = Field(
         description="Dankar's population-uniques estimate, if estimable."
+    )
+    population_model: str | None = Field(
+        default=None, description="The model Dankar's rule picked for this grouping (null without a population)."
+    )
+    population_reasons: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per model the rule skipped because it has no estimate here: why (never a bare null).",
     )
     l_distinct: dict[str, int] = Field(description="Distinct l-diversity per sensitive attribute.")
     t_closeness: dict[str, float] = Field(description="t per sensitive attribute.")
@@ -129,6 +141,11 @@ class RiskReport(_Model):
     t_closeness: dict[str, TClosenessModel] = Field(description="t-closeness per sensitive attribute.")
     drivers: dict[str, DriverModel] = Field(description="Per quasi-identifier: the figures without it.")
     checks: list[CheckModel] = Field(description="The policy's thresholds, measured.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What was accepted in the input and how, e.g. hierarchy rows that repeat an earlier row "
+        "exactly (row numbers, never values).",
+    )
 
 
 class LossModel(_Model):

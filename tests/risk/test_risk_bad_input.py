@@ -98,10 +98,40 @@ def test_bad_table(
 HIERARCHIES = [
     ("not monotone", "a;ab;*\nb;ab;*\nc;ab;x\n", "row 3: hierarchy of column q is not monotone"),
     ("ragged", "a;ab;*\nb;ab\n", "row 2: has 2 levels, the first row has 3"),
-    ("repeated value", "a;ab;*\na;cd;*\n", "row 2: repeats the value of row 1"),
+    ("repeated value", "a;ab;*\na;cd;*\n", "row 2: repeats the value of row 1 with different generalizations"),
+    ("conflict after exact repeat", "b;ab;*\na;ab;*\na;ab;*\na;xy;*\n", "row 4: repeats the value of row 2 "),
+    ("not monotone after repeat", "a;ab;*\na;ab;*\nb;ab;*\nc;ab;x\n", "row 4: hierarchy of column q is not monotone"),
     ("empty cell", "a;;*\n", "row 1: empty cell"),
     ("empty file", "", "is empty"),
 ]
+
+
+IDENTICAL_REPEATS = [  # (file, leaves kept, rows named in the note)
+    ("a;ab;*\nb;ab;*\na;ab;*\n", ("a", "b"), "rows 3;"),
+    ("a;ab;*\na;ab;*\na;ab;*\nb;ab;*\nb;ab;*\n", ("a", "b"), "rows 2, 3, 5;"),
+]
+
+
+@pytest.mark.parametrize(("text", "leaves", "rows"), IDENTICAL_REPEATS)
+def test_identical_repeated_rows_are_accepted_with_a_note(
+    tmp_path: Path, text: str, leaves: tuple[str, ...], rows: str
+) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text(text)
+    hierarchy = load_csv_hierarchy(path, "q")
+    assert hierarchy.leaves == leaves
+    assert hierarchy.generalize("a", 1) == "ab" and hierarchy.height == 3
+    (note,) = hierarchy.notes
+    assert rows in note and "as ARX does" in note
+
+
+def test_a_hierarchy_file_is_read_again_when_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("a;ab;*\nb;ab;*\n")
+    assert load_csv_hierarchy(path, "q").leaves == ("a", "b")
+    assert load_csv_hierarchy(path, "r").column == "r"  # cached parse, the caller's column name
+    path.write_text("a;ab;*\nb;ab;*\nc;cd;*\n")
+    assert load_csv_hierarchy(path, "q").leaves == ("a", "b", "c")
 
 
 @pytest.mark.parametrize(("name", "text", "message"), HIERARCHIES, ids=[h[0] for h in HIERARCHIES])
