@@ -170,9 +170,9 @@ def _street_ok(match: re.Match[str], text: str) -> bool:
         return True
     # a USPS suffix that is an everyday word ("4 Hour Rest", "2 Left Radial Port"): the name before it must
     # be a person's or place's name, or no everyday word
-    return any(w[0].isalpha() and (lexicon.fold(w) in lexicon.first_names() or lexicon.fold(w) in lexicon.last_names()
-                                   or not lexicon.is_common_word(w, 4.0)) and lexicon.fold(w) not in lexicon.clinical_allow()
-               for w in names)
+    folded = [(w, lexicon.fold(w)) for w in names if w[0].isalpha()]
+    return any((f in lexicon.first_names() or f in lexicon.last_names() or not lexicon.is_common_word(w, 4.0))
+               and f not in lexicon.clinical_allow() for w, f in folded)
 
 
 @register("deid.address.v1")
